@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Observe.Collector.Pipeline;
+using Observe.Store;
+
+namespace Observe.Collector.Api;
+
+/// <summary>Health, statistics and read endpoints on the HTTP API port.</summary>
+internal sealed class ObserveApi(
+    IClickHouseTransport store, StoreOptions storeOptions, TelemetryQueries queries, IngestCounters counters, GroupCommitter committer, TimeProvider time)
+{
+    /// <summary>The window /api/v1/services covers when no <c>from</c> is given.</summary>
+    private static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
+
+    public RouteGroupBuilder Map(IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("");
+        group.MapGet("/healthz", () => Results.Text("ok\n"));
+        group.MapGet("/readyz", ReadyAsync);
+        group.MapGet("/api/v1/stats", StatsAsync);
+        group.MapGet("/api/v1/traces/{traceId}", TraceAsync);
+        group.MapGet("/api/v1/services", ServicesAsync);
+        return group;
+    }
+
+    private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await ClickHouseStore.IsMigratedAsync(store, storeOptions, cancellationToken).ConfigureAwait(false))
+            {
+                return Results.Json(new { status = "not ready", reason = "schema migrations are not all applied" }, statusCode: 503);
+            }
+            return Results.Json(new { status = "ready", store = store.Description });
+        }
+        catch (Exception e) when (e is StoreUnavailableException or ClickHouseException)
+        {
+            return Results.Json(new { status = "not ready", reason = e.Message }, statusCode: 503);
+        }
+    }
+
+    private async Task<IResult> StatsAsync(CancellationToken cancellationToken)
+    {
+        var ingest = new { totals = counters.Totals.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(), queuedBytes = committer.QueuedBytes };
+        try
+        {
+            var rows = await queries.RowCountsAsync(cancellationToken).ConfigureAwait(false);
+            return Results.Json(new { tables = rows, ingest });
+        }
+        catch (Exception e) when (e is StoreUnavailableException or ClickHouseException)
+        {
+            return Results.Json(new { error = $"the store did not answer: {e.Message}", ingest }, statusCode: 503);
+        }
+    }
+
+    private async Task<IResult> TraceAsync(string traceId, CancellationToken cancellationToken)
+    {
+        if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit) || traceId.All(c => c == '0'))
+        {
+            return Error(400, $"trace id '{Truncate(traceId)}' must be 32 hex digits, not all zero");
+        }
+        var spans = await queries.TraceAsync(traceId.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        return spans.Count == 0
+            ? Error(404, $"no spans of trace {traceId.ToLowerInvariant()} are stored")
+            : Results.Json(new { traceId = traceId.ToLowerInvariant(), spans });
+    }
+
+    private async Task<IResult> ServicesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var toText = request.Query["to"].ToString();
+        var fromText = request.Query["from"].ToString();
+        DateTimeOffset to = now, from;
+        if (toText.Length > 0 && !TimeParameter.TryParse(toText, out to))
+        {
+            return Error(400, $"to='{Truncate(toText)}' is not an RFC 3339 time or unix milliseconds");
+        }
+        if (fromText.Length == 0)
+        {
+            from = to - DefaultWindow;
+        }
+        else if (!TimeParameter.TryParse(fromText, out from))
+        {
+            return Error(400, $"from='{Truncate(fromText)}' is not an RFC 3339 time or unix milliseconds");
+        }
+        if (from >= to)
+        {
+            return Error(400, $"from ({from:O}) must be before to ({to:O})");
+        }
+        var services = await queries.ServicesAsync(from, to, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new { from, to, services });
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Observe.Collector.Api;
+using Observe.Collector.Pipeline;
+using Observe.Collector.Receivers.Otlp;
+using Observe.Store;
+
+namespace Observe.Collector.Hosting;
+
+/// <summary>
+/// Builds the Observe process: the store (opened and migrated before anything listens), the ingest
+/// pipeline, the OTLP receivers and the HTTP API, each on its own port.
+/// </summary>
+public static class ObserveApp
+{
+    /// <param name="configure">Extra configuration (command-line flags, tests), applied last.</param>
+    /// <param name="store">An engine to use instead of opening one from configuration (tests share one).</param>
+    public static async Task<WebApplication> BuildAsync(
+        IEnumerable<KeyValuePair<string, string?>> configure, IClickHouseTransport? store = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        builder.Configuration.AddEnvironmentVariables("OBSERVE_");
+        builder.Configuration.AddInMemoryCollection(configure);
+
+        var collector = Bind<CollectorOptions>(builder.Configuration, "Collector");
+        var storeOptions = Bind<StoreOptions>(builder.Configuration, "Store");
+        var ingest = Bind<IngestOptions>(builder.Configuration, "Ingest");
+        var otlp = Bind<OtlpOptions>(builder.Configuration, "Otlp");
+        collector.Validate();
+        ingest.Validate();
+        otlp.Validate();
+
+        var ownsStore = store is null;
+        store ??= ClickHouseStore.Open(storeOptions);
+        try
+        {
+            await ClickHouseStore.MigrateAsync(store, storeOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (ownsStore)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(collector.ListenAddress);
+            kestrel.Limits.MaxRequestBodySize = null; // the receivers enforce Otlp:MaxRequestBytes themselves, with a clear answer
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 4 * 1024 * 1024;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
+            kestrel.Listen(address, collector.OtlpGrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, collector.OtlpHttpPort, o => o.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, collector.HttpPort, o => o.Protocols = HttpProtocols.Http1);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(collector);
+        services.AddSingleton(storeOptions);
+        services.AddSingleton(ingest);
+        services.AddSingleton(otlp);
+        services.AddSingleton(new StoreHandle(store, ownsStore));
+        services.AddSingleton(store);
+        services.AddSingleton<IngestCounters>();
+        services.AddSingleton(sp => new GroupCommitter(store, storeOptions.Database, ingest, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IngestCounters>()));
+        services.AddSingleton<OtlpExport>();
+        services.AddSingleton<OtlpGrpcEndpoint>();
+        services.AddSingleton<OtlpHttpEndpoint>();
+        services.AddSingleton(new TelemetryQueries(store, storeOptions.Database));
+        services.AddSingleton<ObserveApi>();
+        services.AddHostedService<ShutdownOrder>();
+
+        var app = builder.Build();
+        var ports = new Dictionary<ListenerRole, int>
+        {
+            [ListenerRole.OtlpGrpc] = collector.OtlpGrpcPort,
+            [ListenerRole.OtlpHttp] = collector.OtlpHttpPort,
+            [ListenerRole.Api] = collector.HttpPort,
+        };
+        app.UseRouting();
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<ListenerRole>() is { } role && ports[role] != context.Connection.LocalPort)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
+
+        var grpc = app.Services.GetRequiredService<OtlpGrpcEndpoint>();
+        var http = app.Services.GetRequiredService<OtlpHttpEndpoint>();
+        foreach (var signal in OtlpSignals.All)
+        {
+            app.MapPost(signal.GrpcMethod, context => grpc.HandleAsync(context, signal)).WithMetadata(ListenerRole.OtlpGrpc);
+            app.MapPost(signal.HttpPath, context => http.HandleAsync(context, signal)).WithMetadata(ListenerRole.OtlpHttp);
+        }
+        app.Services.GetRequiredService<ObserveApi>().Map(app).WithMetadata(ListenerRole.Api);
+
+        app.Logger.LogInformation("Store: {Store}, database {Database}", store.Description, storeOptions.Database);
+        return app;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException($"Configuration section '{section}' is invalid: {e.Message}", e);
+        }
+        return options;
+    }
+
+    /// <summary>The store this process opened, closed after everything that writes to it has stopped.</summary>
+    internal sealed record StoreHandle(IClickHouseTransport Store, bool Owned);
+
+    /// <summary>
+    /// After the listeners have stopped (StoppedAsync runs once every StopAsync has), let waiting
+    /// batches commit, then close the store.
+    /// </summary>
+    private sealed class ShutdownOrder(GroupCommitter committer, StoreHandle handle) : IHostedLifecycleService
+    {
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StoppedAsync(CancellationToken cancellationToken)
+        {
+            await committer.DisposeAsync().ConfigureAwait(false);
+            if (handle.Owned)
+            {
+                await handle.Store.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

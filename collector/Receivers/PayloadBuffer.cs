@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace Observe.Collector.Receivers;
+
+/// <summary>A request body read into a pooled buffer, never more than a set number of bytes.</summary>
+internal sealed class PayloadBuffer : IDisposable
+{
+    private byte[] _buffer;
+
+    private PayloadBuffer(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; private set; }
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+
+    /// <summary>Reads the whole stream; throws <see cref="PayloadTooLargeException"/> past <paramref name="limit"/> bytes.</summary>
+    public static async Task<PayloadBuffer> ReadAsync(Stream stream, long limit, long? expectedLength, CancellationToken cancellationToken)
+    {
+        if (expectedLength > limit)
+        {
+            throw new PayloadTooLargeException($"the request body is {expectedLength} bytes, over the limit of {limit} bytes");
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(expectedLength ?? 16 * 1024, 1024, limit + 1));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    buffer = Grow(buffer, length, limit);
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return new PayloadBuffer(buffer, length);
+                }
+                length += read;
+                if (length > limit)
+                {
+                    throw new PayloadTooLargeException($"the request body is over the limit of {limit} bytes");
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Decompresses gzip data, stopping as soon as the output passes <paramref name="limit"/>, so a
+    /// small "gzip bomb" cannot make the process allocate its expanded size.
+    /// </summary>
+    public static PayloadBuffer Gunzip(ReadOnlyMemory<byte> compressed, long limit)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(compressed.Length * 4L, 4096, limit + 1));
+        var length = 0;
+        try
+        {
+            using var gzip = new GZipStream(new ReadOnlyMemoryStream(compressed), CompressionMode.Decompress);
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    buffer = Grow(buffer, length, limit);
+                }
+                int read;
+                try
+                {
+                    read = gzip.Read(buffer, length, buffer.Length - length);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidPayloadException($"the gzip data is corrupt: {e.Message}");
+                }
+                if (read == 0)
+                {
+                    return new PayloadBuffer(buffer, length);
+                }
+                length += read;
+                if (length > limit)
+                {
+                    throw new PayloadTooLargeException($"the request decompresses to more than the limit of {limit} bytes");
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        Length = 0;
+    }
+
+    /// <summary>Drops the first <paramref name="count"/> bytes (e.g. a gRPC frame header).</summary>
+    public void TrimStart(int count)
+    {
+        _buffer.AsSpan(count, Length - count).CopyTo(_buffer);
+        Length -= count;
+    }
+
+    private static byte[] Grow(byte[] buffer, int length, long limit)
+    {
+        // Room for one byte past the limit, so that crossing it is noticed rather than truncated.
+        var size = (int)Math.Min(Math.Min((long)buffer.Length * 2, limit + 1), Array.MaxLength);
+        if (size <= buffer.Length)
+        {
+            size = buffer.Length + 1;
+        }
+        var next = ArrayPool<byte>.Shared.Rent(size);
+        buffer.AsSpan(0, length).CopyTo(next);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return next;
+    }
+
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> data) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => data.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, data.Length - _position);
+            data.Span.Slice(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>The request is larger than a configured limit (413 / RESOURCE_EXHAUSTED).</summary>
+internal sealed class PayloadTooLargeException(string message) : Exception(message);
+
+/// <summary>The request cannot be decoded (400 / INVALID_ARGUMENT); the message says what and where.</summary>
+internal sealed class InvalidPayloadException(string message) : Exception(message);

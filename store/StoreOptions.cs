@@ -1,0 +1,70 @@
+namespace Observe.Store;
+
+/// <summary>Where and how data is stored. Bound from the <c>Store</c> configuration section.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>
+    /// A ClickHouse server's HTTP address (e.g. <c>http://localhost:8123</c>). When empty, the
+    /// embedded engine (chDB) stores data under <see cref="DataPath"/>.
+    /// </summary>
+    public string? Url { get; set; }
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The database every table lives in; created when missing.</summary>
+    public string Database { get; set; } = "observe";
+
+    /// <summary>The embedded engine's data directory.</summary>
+    public string DataPath { get; set; } = "./data";
+
+    /// <summary>Path of libchdb.so; when empty, the cache that <c>./observe</c> fills is searched.</summary>
+    public string? ChdbLibrary { get; set; }
+
+    /// <summary>Connections the embedded engine opens; each runs one query at a time.</summary>
+    public int EmbeddedConnections { get; set; } = 4;
+
+    /// <summary>How long one query or insert may take before the store counts as unavailable.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retention per table family; <see cref="TimeSpan.Zero"/> keeps data forever.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
+    internal void Validate()
+    {
+        if (!Schema.Identifier.IsValid(Database))
+        {
+            throw new ArgumentException($"Store:Database '{Database}' must be letters, digits and '_', not starting with a digit.");
+        }
+        if (QueryTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Store:QueryTimeout must be positive, got {QueryTimeout}.");
+        }
+        if (EmbeddedConnections is < 1 or > 64)
+        {
+            throw new ArgumentException($"Store:EmbeddedConnections must be 1 to 64, got {EmbeddedConnections}.");
+        }
+        Retention.Validate();
+    }
+}
+
+public sealed class RetentionOptions
+{
+    public TimeSpan Traces { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan Logs { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan Metrics { get; set; } = TimeSpan.FromDays(30);
+
+    internal void Validate()
+    {
+        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics) })
+        {
+            if (value < TimeSpan.Zero || value.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                throw new ArgumentException($"Store:Retention:{name} must be zero (keep forever) or a positive whole number of seconds, got {value}.");
+            }
+        }
+    }
+}

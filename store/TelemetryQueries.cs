@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Observe.Store.Schema;
+
+namespace Observe.Store;
+
+/// <summary>A service's spans in a time window.</summary>
+public sealed record ServiceSummary(string Service, long Spans, long Errors, double P50Millis, double P99Millis);
+
+/// <summary>One stored span, as the API shows it.</summary>
+public sealed record StoredSpan(
+    DateTimeOffset Timestamp, string TraceId, string SpanId, string ParentSpanId, string TraceState, string Name, string Kind,
+    string Service, IReadOnlyDictionary<string, string> ResourceAttributes, string ScopeName, string ScopeVersion,
+    IReadOnlyDictionary<string, string> Attributes, ulong DurationNanos, string StatusCode, string StatusMessage,
+    IReadOnlyList<StoredSpanEvent> Events, IReadOnlyList<StoredSpanLink> Links);
+
+public sealed record StoredSpanEvent(DateTimeOffset Timestamp, string Name, IReadOnlyDictionary<string, string> Attributes);
+
+public sealed record StoredSpanLink(string TraceId, string SpanId, string TraceState, IReadOnlyDictionary<string, string> Attributes);
+
+/// <summary>The read queries the HTTP API answers from the raw tables.</summary>
+public sealed class TelemetryQueries(IClickHouseTransport store, string database)
+{
+    /// <summary>Rows per data table (system.parts of active parts: cheap, never a scan).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> RowCountsAsync(CancellationToken cancellationToken = default)
+    {
+        var output = await store.QueryAsync(
+            "SELECT table, sum(rows) AS rows FROM system.parts WHERE database = {db:String} AND active GROUP BY table",
+            "JSONEachRow", new QueryParameters().Add("db", database), cancellationToken).ConfigureAwait(false);
+        var counts = OtelSchema.DataTables.ToDictionary(t => t, _ => 0L);
+        foreach (var row in JsonLines.Read(output))
+        {
+            var table = row.GetProperty("table").GetString()!;
+            if (counts.ContainsKey(table))
+            {
+                counts[table] = ReadInt64(row.GetProperty("rows"));
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// The spans of one trace, oldest first. The lookup table narrows the scan of otel_traces to the
+    /// trace's time range, as the exporter's companion table is meant to be used.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredSpan>> TraceAsync(string traceId, CancellationToken cancellationToken = default)
+    {
+        var sql = $$"""
+            WITH
+                (SELECT min(Start) FROM `{{database}}`.{{OtelSchema.TraceIdLookup}} WHERE TraceId = {traceId:String}) AS first,
+                (SELECT max(End) + 1 FROM `{{database}}`.{{OtelSchema.TraceIdLookup}} WHERE TraceId = {traceId:String}) AS last
+            SELECT
+                toUnixTimestamp64Nano(Timestamp) AS ts, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName,
+                ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage,
+                arrayMap(t -> toUnixTimestamp64Nano(t), `Events.Timestamp`) AS eventTimes, `Events.Name` AS eventNames, `Events.Attributes` AS eventAttributes,
+                `Links.TraceId` AS linkTraceIds, `Links.SpanId` AS linkSpanIds, `Links.TraceState` AS linkStates, `Links.Attributes` AS linkAttributes
+            FROM `{{database}}`.{{OtelSchema.Traces.Name}}
+            WHERE TraceId = {traceId:String} AND Timestamp >= first AND Timestamp <= last
+            ORDER BY Timestamp, SpanId
+            SETTINGS output_format_json_quote_64bit_integers = 1
+            """;
+        var output = await store.QueryAsync(sql, "JSONEachRow", new QueryParameters().Add("traceId", traceId), cancellationToken).ConfigureAwait(false);
+        return JsonLines.Read(output).Select(ReadSpan).ToList();
+    }
+
+    /// <summary>Each service with spans whose start lies in [from, to).</summary>
+    public async Task<IReadOnlyList<ServiceSummary>> ServicesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var sql = $$"""
+            SELECT
+                ServiceName AS service,
+                count() AS spans,
+                countIf(StatusCode = 'Error') AS errors,
+                quantileTDigest(0.5)(Duration) / 1e6 AS p50,
+                quantileTDigest(0.99)(Duration) / 1e6 AS p99
+            FROM `{{database}}`.{{OtelSchema.Traces.Name}}
+            WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
+            GROUP BY ServiceName
+            ORDER BY ServiceName
+            SETTINGS output_format_json_quote_64bit_integers = 0
+            """;
+        var output = await store.QueryAsync(sql, "JSONEachRow",
+            new QueryParameters().Add("from", UnixNanos(from)).Add("to", UnixNanos(to)), cancellationToken).ConfigureAwait(false);
+        return JsonLines.Read(output).Select(row => new ServiceSummary(
+            row.GetProperty("service").GetString()!,
+            ReadInt64(row.GetProperty("spans")),
+            ReadInt64(row.GetProperty("errors")),
+            row.GetProperty("p50").GetDouble(),
+            row.GetProperty("p99").GetDouble())).ToList();
+    }
+
+    private static long UnixNanos(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private static StoredSpan ReadSpan(JsonElement row)
+    {
+        var eventTimes = row.GetProperty("eventTimes").EnumerateArray().Select(ReadTime).ToList();
+        var eventNames = Strings(row.GetProperty("eventNames"));
+        var eventAttributes = row.GetProperty("eventAttributes").EnumerateArray().Select(ReadMap).ToList();
+        var linkTraceIds = Strings(row.GetProperty("linkTraceIds"));
+        var linkSpanIds = Strings(row.GetProperty("linkSpanIds"));
+        var linkStates = Strings(row.GetProperty("linkStates"));
+        var linkAttributes = row.GetProperty("linkAttributes").EnumerateArray().Select(ReadMap).ToList();
+        return new StoredSpan(
+            ReadTime(row.GetProperty("ts")),
+            row.GetProperty("TraceId").GetString()!,
+            row.GetProperty("SpanId").GetString()!,
+            row.GetProperty("ParentSpanId").GetString()!,
+            row.GetProperty("TraceState").GetString()!,
+            row.GetProperty("SpanName").GetString()!,
+            row.GetProperty("SpanKind").GetString()!,
+            row.GetProperty("ServiceName").GetString()!,
+            ReadMap(row.GetProperty("ResourceAttributes")),
+            row.GetProperty("ScopeName").GetString()!,
+            row.GetProperty("ScopeVersion").GetString()!,
+            ReadMap(row.GetProperty("SpanAttributes")),
+            (ulong)ReadInt64(row.GetProperty("Duration")),
+            row.GetProperty("StatusCode").GetString()!,
+            row.GetProperty("StatusMessage").GetString()!,
+            eventTimes.Select((t, i) => new StoredSpanEvent(t, eventNames[i], eventAttributes[i])).ToList(),
+            linkTraceIds.Select((t, i) => new StoredSpanLink(t, linkSpanIds[i], linkStates[i], linkAttributes[i])).ToList());
+    }
+
+    private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToList();
+
+    private static Dictionary<string, string> ReadMap(JsonElement map) =>
+        map.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+
+    private static DateTimeOffset ReadTime(JsonElement nanos) =>
+        DateTimeOffset.UnixEpoch.AddTicks(ReadInt64(nanos) / 100);
+
+    /// <summary>64-bit integers arrive quoted or bare depending on the engine's JSON settings.</summary>
+    internal static long ReadInt64(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetInt64();
+}
