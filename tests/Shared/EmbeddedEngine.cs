@@ -1,6 +1,7 @@
-using Observe.Store.Embedded;
+using Observe.Store;
 
-namespace Observe.Store.Tests;
+
+namespace Observe.Tests;
 
 /// <summary>
 /// The one chDB engine of the test process (chDB holds one data path per process). Tests isolate
@@ -11,7 +12,7 @@ public static class EmbeddedEngine
     private static readonly Lazy<IClickHouseTransport> Engine = new(() =>
     {
         var path = Path.Combine(Path.GetTempPath(), $"observe-tests-{Environment.ProcessId}");
-        return new EmbeddedClickHouse(new StoreOptions { DataPath = path });
+        return ClickHouseStore.Open(new StoreOptions { DataPath = path });
     });
 
     public static IClickHouseTransport Shared => Engine.Value;
