@@ -27,7 +27,7 @@ internal sealed class PayloadBuffer : IDisposable
         {
             throw new PayloadTooLargeException($"the request body is {expectedLength} bytes, over the limit of {limit} bytes");
         }
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(expectedLength ?? 16 * 1024, 1024, limit + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(expectedLength ?? 16 * 1024, 1024), limit + 1));
         var length = 0;
         try
         {
@@ -62,7 +62,7 @@ internal sealed class PayloadBuffer : IDisposable
     /// </summary>
     public static PayloadBuffer Gunzip(ReadOnlyMemory<byte> compressed, long limit)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(compressed.Length * 4L, 4096, limit + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(compressed.Length * 4L, 4096), limit + 1));
         var length = 0;
         try
         {

@@ -60,30 +60,39 @@ internal sealed class OtlpGrpcEndpoint(OtlpExport export, OtlpOptions options, I
     private async Task<IMessage> ReadMessageAsync(HttpContext context, OtlpSignal signal)
     {
         var limit = options.MaxRequestBytes;
-        using var body = await PayloadBuffer.ReadAsync(context.Request.Body, limit + FrameHeader, null, context.RequestAborted).ConfigureAwait(false);
-        if (body.Length == 0)
+        var stream = context.Request.Body;
+        var header = new byte[FrameHeader];
+        var headerRead = await stream.ReadAtLeastAsync(header, FrameHeader, throwOnEndOfStream: false, context.RequestAborted).ConfigureAwait(false);
+        if (headerRead == 0)
         {
             throw new GrpcProtocolException(GrpcStatus.Internal, "the call carried no request message");
         }
-        if (body.Length < FrameHeader)
+        if (headerRead < FrameHeader)
         {
-            throw new GrpcProtocolException(GrpcStatus.Internal, $"the request ended inside the 5-byte gRPC message header ({body.Length} bytes)");
+            throw new GrpcProtocolException(GrpcStatus.Internal, $"the request ended inside the 5-byte gRPC message header ({headerRead} bytes)");
         }
-        var compressed = body.Span[0];
-        var length = BinaryPrimitives.ReadUInt32BigEndian(body.Span[1..FrameHeader]);
+        var compressed = header[0];
+        var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
+        // The declared size is checked before the message is read, so an oversize call costs nothing.
         if (length > limit)
         {
             throw new PayloadTooLargeException($"the request message is {length} bytes, over the limit of {limit} bytes");
         }
-        if (body.Length - FrameHeader < length)
+        PayloadBuffer body;
+        try
         {
-            throw new GrpcProtocolException(GrpcStatus.Internal, $"the gRPC message declares {length} bytes but the request ended after {body.Length - FrameHeader}");
+            body = await PayloadBuffer.ReadAsync(stream, length, length, context.RequestAborted).ConfigureAwait(false);
         }
-        if (body.Length - FrameHeader > length)
+        catch (PayloadTooLargeException)
         {
             throw new GrpcProtocolException(GrpcStatus.Unimplemented, "Export is a unary method: the request must hold exactly one message");
         }
-        var payload = body.Memory.Slice(FrameHeader, (int)length);
+        using var _ = body;
+        if (body.Length < length)
+        {
+            throw new GrpcProtocolException(GrpcStatus.Internal, $"the gRPC message declares {length} bytes but the request ended after {body.Length}");
+        }
+        var payload = body.Memory;
         if (compressed == 0)
         {
             return signal.ParseProtobuf(payload.Span);

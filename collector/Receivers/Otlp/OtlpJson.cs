@@ -12,6 +12,8 @@ namespace Observe.Collector.Receivers.Otlp;
 /// OTLP/JSON is the protobuf JSON mapping with one difference that matters: trace and span ids are
 /// hex strings, not base64. A hex id is also valid base64, so handing it to the protobuf parser
 /// would silently store wrong ids; ids are rewritten to base64 first, with the path of any bad one.
+/// Large integers (timestamps in nanoseconds) are turned into strings, because the protobuf JSON
+/// parser reads bare numbers as doubles and would round them.
 /// </summary>
 internal static class OtlpJson
 {
@@ -41,7 +43,7 @@ internal static class OtlpJson
         {
             throw new InvalidPayloadException($"the body must be a JSON object ({descriptor.Name}), not {root?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}");
         }
-        RewriteIds(root, "");
+        Normalise(root, "");
         try
         {
             return parser.Parse(root.ToJsonString(), descriptor);
@@ -52,7 +54,7 @@ internal static class OtlpJson
         }
     }
 
-    private static void RewriteIds(JsonNode node, string path)
+    private static void Normalise(JsonNode node, string path)
     {
         switch (node)
         {
@@ -68,22 +70,41 @@ internal static class OtlpJson
                     {
                         obj[key] = HexToBase64(value.GetValue<string>(), childPath);
                     }
+                    else if (IsLargeInteger(value))
+                    {
+                        obj[key] = value.ToJsonString();
+                    }
                     else
                     {
-                        RewriteIds(value, childPath);
+                        Normalise(value, childPath);
                     }
                 }
                 break;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is { } item)
+                    if (array[i] is { } item && IsLargeInteger(item))
                     {
-                        RewriteIds(item, $"{path}[{i}]");
+                        array[i] = item.ToJsonString();
+                    }
+                    else if (array[i] is { } other)
+                    {
+                        Normalise(other, $"{path}[{i}]");
                     }
                 }
                 break;
         }
+    }
+
+    /// <summary>An integer past 2^53, which a double cannot hold exactly; only 64-bit fields take such values.</summary>
+    private static bool IsLargeInteger(JsonNode node)
+    {
+        if (node.GetValueKind() != JsonValueKind.Number)
+        {
+            return false;
+        }
+        var text = node.ToJsonString();
+        return text.Length > 15 && text.AsSpan().TrimStart('-').IndexOfAnyExcept("0123456789") < 0;
     }
 
     private static string HexToBase64(string hex, string path)

@@ -36,14 +36,20 @@ internal sealed class OtlpSignal(
 
     public IMessage ParseProtobuf(ReadOnlySpan<byte> payload)
     {
+        IMessage message;
         try
         {
-            return parser.ParseFrom(payload);
+            message = parser.ParseFrom(payload);
         }
         catch (InvalidProtocolBufferException e)
         {
             throw new InvalidPayloadException($"the body is not a valid protobuf {_descriptor.Name}: {e.Message}");
         }
+        if (Utf8FieldCheck.FindInvalid(payload, _descriptor) is { } path)
+        {
+            throw new InvalidPayloadException($"{path} is not valid UTF-8 (protobuf string fields must be UTF-8)");
+        }
+        return message;
     }
 
     public IMessage ParseJson(ReadOnlySpan<byte> payload) => OtlpJson.Parse(payload, _descriptor, Json);
