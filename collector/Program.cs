@@ -6,6 +6,7 @@ using Observe.Store.Embedded;
 var root = new RootCommand("Observe: an OpenTelemetry-native observability backend for service meshes.")
 {
     UpCommand.Create(),
+    BenchCommand.Create(),
 };
 try
 {
