@@ -9,8 +9,8 @@ internal static class BenchCommand
     public static Command Create()
     {
         var seconds = new Option<int>("--seconds") { Description = "How long the load runs after warm-up.", DefaultValueFactory = _ => 20 };
-        var connections = new Option<int>("--connections") { Description = "Concurrent HTTP/2 connections.", DefaultValueFactory = _ => 4 };
-        var streams = new Option<int>("--streams") { Description = "Requests in flight per connection.", DefaultValueFactory = _ => 8 };
+        var connections = new Option<int>("--connections") { Description = "Concurrent HTTP/2 connections.", DefaultValueFactory = _ => 8 };
+        var streams = new Option<int>("--streams") { Description = "Requests in flight per connection.", DefaultValueFactory = _ => 16 };
         var spans = new Option<int>("--spans") { Description = "Spans per export request.", DefaultValueFactory = _ => 512 };
         var referenceRows = new Option<long>("--reference-rows") { Description = "Rows the raw engine reference inserts.", DefaultValueFactory = _ => 2_000_000 };
         var ingest = new Command("ingest", "OTLP/gRPC trace load against a fresh Observe process; spans/s committed vs the raw engine.")
