@@ -51,7 +51,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
         var bytes = batch.Bytes;
         // The byte budget, not the channel, bounds memory: reserve first, refuse if it does not fit.
-        if (Interlocked.Add(ref _queuedBytes, bytes) > _options.MaxQueuedBytes)
+        // A request alone in an empty queue always fits (its size is bounded by Otlp:MaxRequestBytes).
+        var queued = Interlocked.Add(ref _queuedBytes, bytes);
+        if (queued > _options.MaxQueuedBytes && queued != bytes)
         {
             Interlocked.Add(ref _queuedBytes, -bytes);
             _counters.Refused(batch.Rows);

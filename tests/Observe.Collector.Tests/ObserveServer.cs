@@ -34,7 +34,11 @@ public sealed class ObserveServer : IAsyncDisposable
     /// <summary>OTLP/HTTP (:4318 in production).</summary>
     public HttpClient Otlp { get; }
 
-    public static async Task<ObserveServer> StartAsync(IDictionary<string, string?>? settings = null, IClickHouseTransport? store = null)
+    /// <summary>
+    /// Starts Observe on the shared test engine, or, when <paramref name="settings"/> name a
+    /// Store:Url, on the server there (assertions still read the shared engine behind it).
+    /// </summary>
+    public static async Task<ObserveServer> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var database = EmbeddedEngine.NewDatabase("collector");
         int grpc = Loopback.FreePort(), http = Loopback.FreePort(), api = Loopback.FreePort();
@@ -51,10 +55,10 @@ public sealed class ObserveServer : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        store ??= EmbeddedEngine.Shared;
-        var app = await ObserveApp.BuildAsync(configuration, store);
+        var viaServer = configuration.ContainsKey("Store:Url");
+        var app = await ObserveApp.BuildAsync(configuration, viaServer ? null : EmbeddedEngine.Shared);
         await app.StartAsync();
-        return new ObserveServer(app, store, database, grpc, http, api);
+        return new ObserveServer(app, EmbeddedEngine.Shared, database, grpc, http, api);
     }
 
     /// <summary>Runs SQL in this server's database (write <c>{db}</c> for it) and returns TSV.</summary>
