@@ -15,16 +15,19 @@ internal static class Utf8FieldCheck
     private static readonly ConcurrentDictionary<MessageDescriptor, Dictionary<int, FieldDescriptor>> Fields = new();
 
     /// <summary>Null when every string is UTF-8 (or the payload is malformed, which the parser reports); else the path of the first bad string.</summary>
-    public static string? FindInvalid(ReadOnlySpan<byte> payload, MessageDescriptor descriptor) => Walk(payload, descriptor, descriptor.Name, 0);
+    /// <remarks>The common case pays for one walk without paths; paths are built only once a bad string is known to exist.</remarks>
+    public static string? FindInvalid(ReadOnlySpan<byte> payload, MessageDescriptor descriptor) =>
+        Walk(payload, descriptor, null, 0) is null ? null : Walk(payload, descriptor, descriptor.Name, 0);
 
-    private static string? Walk(ReadOnlySpan<byte> data, MessageDescriptor descriptor, string path, int depth)
+    /// <summary>With a null <paramref name="path"/>, returns "" for a bad string instead of its path.</summary>
+    private static string? Walk(ReadOnlySpan<byte> data, MessageDescriptor descriptor, string? path, int depth)
     {
         if (depth > 64)
         {
             return null;
         }
         var fields = Fields.GetOrAdd(descriptor, d => d.Fields.InFieldNumberOrder().ToDictionary(f => f.FieldNumber));
-        var counts = new Dictionary<int, int>();
+        var counts = path is null ? null : new Dictionary<int, int>();
         var position = 0;
         while (position < data.Length)
         {
@@ -58,12 +61,16 @@ internal static class Utf8FieldCheck
                     {
                         break;
                     }
-                    var index = counts.TryGetValue(number, out var seen) ? seen : 0;
-                    counts[number] = index + 1;
-                    var fieldPath = field.IsRepeated ? $"{path}.{field.Name}[{index}]" : $"{path}.{field.Name}";
+                    string? fieldPath = null;
+                    if (counts is not null)
+                    {
+                        var index = counts.TryGetValue(number, out var seen) ? seen : 0;
+                        counts[number] = index + 1;
+                        fieldPath = field.IsRepeated ? $"{path}.{field.Name}[{index}]" : $"{path}.{field.Name}";
+                    }
                     if (field.FieldType == FieldType.String && !Utf8.IsValid(value))
                     {
-                        return fieldPath;
+                        return fieldPath ?? "";
                     }
                     if (field.FieldType == FieldType.Message && Walk(value, field.MessageType, fieldPath, depth + 1) is { } bad)
                     {
