@@ -136,11 +136,7 @@ internal static class MetricRows
         w.Float64(point.HasSum ? point.Sum : 0);
         WriteArray(w, point.BucketCounts);
         WriteArray(w, point.ExplicitBounds);
-        WriteExemplars(w, point.Exemplars);
-        w.UInt32(point.Flags);
-        w.Float64(point.HasMin ? point.Min : 0);
-        w.Float64(point.HasMax ? point.Max : 0);
-        w.Int32((int)temporality);
+        HistogramTail(w, point.Exemplars, point.Flags, point.HasMin ? point.Min : 0, point.HasMax ? point.Max : 0, temporality);
         batch.RowAdded(table);
         return 1;
     }
@@ -162,11 +158,7 @@ internal static class MetricRows
         WriteArray(w, point.Positive?.BucketCounts);
         w.Int32(point.Negative?.Offset ?? 0);
         WriteArray(w, point.Negative?.BucketCounts);
-        WriteExemplars(w, point.Exemplars);
-        w.UInt32(point.Flags);
-        w.Float64(point.HasMin ? point.Min : 0);
-        w.Float64(point.HasMax ? point.Max : 0);
-        w.Int32((int)temporality);
+        HistogramTail(w, point.Exemplars, point.Flags, point.HasMin ? point.Min : 0, point.HasMax ? point.Max : 0, temporality);
         batch.RowAdded(table);
         return 1;
     }
@@ -195,6 +187,16 @@ internal static class MetricRows
         w.UInt32(point.Flags);
         batch.RowAdded(table);
         return 1;
+    }
+
+    /// <summary>The columns both histogram tables end with; absent min and max are stored as 0, as the exporter does.</summary>
+    private static void HistogramTail(RowBinaryWriter w, RepeatedField<Exemplar> exemplars, uint flags, double min, double max, AggregationTemporality temporality)
+    {
+        WriteExemplars(w, exemplars);
+        w.UInt32(flags);
+        w.Float64(min);
+        w.Float64(max);
+        w.Int32((int)temporality);
     }
 
     /// <summary>Writes the columns every metrics table starts with, up to TimeUnix.</summary>
