@@ -10,7 +10,7 @@ var root = new RootCommand("Observe: an OpenTelemetry-native observability backe
 };
 try
 {
-    return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
 }
 catch (Exception e) when (e is StoreConfigurationException or ArgumentException or StoreUnavailableException or ClickHouseException)
 {

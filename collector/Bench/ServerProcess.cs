@@ -12,11 +12,13 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dataPath;
+    private readonly bool _ownsData;
 
-    private ServerProcess(Process process, string dataPath, int grpcPort, int httpPort, int apiPort)
+    private ServerProcess(Process process, string dataPath, bool ownsData, int grpcPort, int httpPort, int apiPort)
     {
         _process = process;
         _dataPath = dataPath;
+        _ownsData = ownsData;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -27,9 +29,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     public HttpClient Api { get; }
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken)
+    /// <param name="dataPath">An existing data directory to keep; by default a fresh one, deleted afterwards.</param>
+    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken, string? dataPath = null)
     {
-        var dataPath = Directory.CreateTempSubdirectory("observe-bench-").FullName;
+        var ownsData = dataPath is null;
+        dataPath ??= Directory.CreateTempSubdirectory("observe-bench-").FullName;
         int grpc = FreePort(), http = FreePort(), api = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,7 +52,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  server: {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, dataPath, grpc, http, api);
+        var server = new ServerProcess(process, dataPath, ownsData, grpc, http, api);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -107,6 +111,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>Ends the process at once (SIGKILL), as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
@@ -116,12 +127,15 @@ internal sealed class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
         _process.Dispose();
-        try
+        if (_ownsData)
         {
-            Directory.Delete(_dataPath, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(_dataPath, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
