@@ -19,7 +19,6 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly IngestCounters _counters;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
     private long _queuedBytes;
 
@@ -75,7 +74,6 @@ internal sealed class GroupCommitter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.WhenAll(_writers).ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     private async Task WriteLoopAsync()

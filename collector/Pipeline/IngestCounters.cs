@@ -35,7 +35,8 @@ internal sealed class IngestCounters : IDisposable
 
     public void Refused(long rows) => Add(_refused, "refused", null, rows);
 
-    public void Failed(long rows) => Add(_refused, "refused", null, rows);
+    /// <summary>Rows of requests whose insert failed; they were answered with a retry hint too.</summary>
+    public void Failed(long rows) => Add(_refused, "failed", null, rows);
 
     public void Written(IEnumerable<(TableSpec Table, RowBinaryWriter Writer, int Rows)> tables)
     {

@@ -16,7 +16,7 @@ namespace Observe.Store.RowBinary;
 /// </remarks>
 public sealed class RowBinaryWriter : IDisposable
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private byte[] _buffer;
     private int _length;
 
@@ -91,11 +91,11 @@ public sealed class RowBinaryWriter : IDisposable
             return;
         }
         // Encode into place after a worst-case varint, then move the bytes down if the varint is shorter.
-        var max = StrictUtf8.GetMaxByteCount(value.Length);
+        var max = Utf8NoBom.GetMaxByteCount(value.Length);
         var prefixMax = VarUIntSize((ulong)max);
         var start = _length;
         var span = Reserve(prefixMax + max);
-        var written = StrictUtf8.GetBytes(value, span[prefixMax..]);
+        var written = Utf8NoBom.GetBytes(value, span[prefixMax..]);
         var prefix = VarUIntSize((ulong)written);
         if (prefix != prefixMax)
         {
