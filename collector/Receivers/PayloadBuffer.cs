@@ -110,13 +110,6 @@ internal sealed class PayloadBuffer : IDisposable
         Length = 0;
     }
 
-    /// <summary>Drops the first <paramref name="count"/> bytes (e.g. a gRPC frame header).</summary>
-    public void TrimStart(int count)
-    {
-        _buffer.AsSpan(count, Length - count).CopyTo(_buffer);
-        Length -= count;
-    }
-
     private static byte[] Grow(byte[] buffer, int length, long limit)
     {
         // Room for one byte past the limit, so that crossing it is noticed rather than truncated.

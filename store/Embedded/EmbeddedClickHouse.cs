@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Threading.Channels;
 
 namespace Observe.Store.Embedded;
@@ -36,7 +34,7 @@ internal sealed class EmbeddedClickHouse : IClickHouseTransport
             {
                 for (var i = 0; i < options.EmbeddedConnections; i++)
                 {
-                    var handle = Connect(dataPath);
+                    var handle = ChdbCalls.Connect(dataPath);
                     _handles.Add(handle);
                     _idle.Writer.TryWrite(handle);
                 }
@@ -81,8 +79,6 @@ internal sealed class EmbeddedClickHouse : IClickHouseTransport
         _handles.Clear();
         return ValueTask.CompletedTask;
     }
-
-    private static nint Connect(string dataPath) => ChdbCalls.Connect(dataPath);
 
     private async Task<T> WithConnectionAsync<T>(Func<nint, T> call, CancellationToken cancellationToken)
     {
