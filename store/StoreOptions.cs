@@ -28,6 +28,9 @@ public sealed class StoreOptions
     /// <summary>How long one query or insert may take before the store counts as unavailable.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long start-up waits for an unreachable store before giving up; zero fails at once.</summary>
+    public TimeSpan StartupWait { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Retention per table family; <see cref="TimeSpan.Zero"/> keeps data forever.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
@@ -40,6 +43,10 @@ public sealed class StoreOptions
         if (QueryTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Store:QueryTimeout must be positive, got {QueryTimeout}.");
+        }
+        if (StartupWait < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Store:StartupWait must not be negative, got {StartupWait}.");
         }
         if (EmbeddedConnections is < 1 or > 64)
         {

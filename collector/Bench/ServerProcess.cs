@@ -30,7 +30,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <param name="dataPath">An existing data directory to keep; by default a fresh one, deleted afterwards.</param>
-    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken, string? dataPath = null)
+    /// <param name="environment">Extra environment for the server, e.g. <c>OBSERVE_Store__Url</c>.</param>
+    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken, string? dataPath = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var ownsData = dataPath is null;
         dataPath ??= Directory.CreateTempSubdirectory("observe-bench-").FullName;
@@ -46,6 +47,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the Observe server process");
         // Drain its output so it never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };

@@ -41,7 +41,7 @@ public static class ObserveApp
         store ??= ClickHouseStore.Open(storeOptions);
         try
         {
-            await ClickHouseStore.MigrateAsync(store, storeOptions, cancellationToken).ConfigureAwait(false);
+            await MigrateWhenReachableAsync(store, storeOptions, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -110,6 +110,30 @@ public static class ObserveApp
 
         app.Logger.LogInformation("Store: {Store}, database {Database}", store.Description, storeOptions.Database);
         return app;
+    }
+
+    /// <summary>
+    /// A ClickHouse server may come up after Observe (e.g. in a cluster): an unreachable store is
+    /// retried with growing pauses for up to Store:StartupWait, saying so each time.
+    /// </summary>
+    private static async Task MigrateWhenReachableAsync(IClickHouseTransport store, StoreOptions options, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + options.StartupWait;
+        var pause = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await ClickHouseStore.MigrateAsync(store, options, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (StoreUnavailableException e) when (DateTimeOffset.UtcNow + pause < deadline)
+            {
+                Console.Error.WriteLine($"observe: {e.Message}; retrying in {pause.TotalSeconds:0} s (Store:StartupWait {options.StartupWait})");
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromSeconds(Math.Min(pause.TotalSeconds * 2, 15));
+            }
+        }
     }
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()

@@ -57,4 +57,23 @@ public sealed class ObserveProcessTests
         Assert.Contains(problem, message);
         Assert.Contains("./observe fetch-chdb", message);
     }
+
+    [Fact]
+    public async Task A_store_that_comes_up_after_observe_is_waited_for()
+    {
+        var bridge = new ClickHouseHttpBridge(EmbeddedEngine.Shared, Loopback.FreePort());
+        await using var _ = bridge;
+        var environment = new Dictionary<string, string>
+        {
+            ["OBSERVE_Store__Url"] = bridge.Url,
+            ["OBSERVE_Store__Database"] = EmbeddedEngine.NewDatabase("late"),
+        };
+        // The server starts while nothing listens at the store's address; the store appears a moment later.
+        var starting = ServerProcess.StartAsync(CancellationToken.None, environment: environment);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(starting.IsCompleted);
+        await bridge.StartAsync();
+        await using var server = await starting.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, (await server.Api.GetAsync("/readyz")).StatusCode);
+    }
 }
