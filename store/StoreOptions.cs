@@ -64,9 +64,15 @@ public sealed class RetentionOptions
 
     public TimeSpan Metrics { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>The typed mesh_requests rows.</summary>
+    public TimeSpan MeshRequests { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The 10 s and 1 min rollups that topology, SLIs and the autoscaler read.</summary>
+    public TimeSpan Rollups { get; set; } = TimeSpan.FromDays(90);
+
     internal void Validate()
     {
-        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics) })
+        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("Rollups", Rollups) })
         {
             if (value < TimeSpan.Zero || value.Ticks % TimeSpan.TicksPerSecond != 0)
             {

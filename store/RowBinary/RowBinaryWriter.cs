@@ -47,6 +47,10 @@ public sealed class RowBinaryWriter : IDisposable
 
     public void Bool(bool value) => UInt8(value ? (byte)1 : (byte)0);
 
+    public void UInt16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
+
+    public void Int16(short value) => BinaryPrimitives.WriteInt16LittleEndian(Reserve(2), value);
+
     public void Int32(int value) => BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), value);
 
     public void UInt32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), value);

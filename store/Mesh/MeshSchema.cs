@@ -1,0 +1,107 @@
+using Observe.Store.Schema;
+
+namespace Observe.Store.Mesh;
+
+/// <summary>
+/// The typed mesh_requests table and its rollups. Rollups keep, per window and per (source,
+/// destination) edge or per workload, counts as sums and latency as a t-digest state, so that
+/// windows merge correctly when read over any range (quantilesTDigestMerge over the states).
+/// </summary>
+public static class MeshSchema
+{
+    public static readonly TableSpec Requests = new("mesh_requests",
+        "Timestamp, RequestId, TraceId, Reporter, Origin, " +
+        "SourceWorkload, SourceNamespace, SourceService, SourceVersion, SourceCluster, SourceZone, " +
+        "DestinationWorkload, DestinationNamespace, DestinationService, DestinationVersion, DestinationCluster, DestinationZone, " +
+        "Protocol, Method, Authority, Path, ResponseCode, GrpcStatus, ResponseFlags, Duration, BytesReceived, BytesSent, Mtls, Error, " +
+        "UpstreamCluster, UpstreamHost");
+
+    /// <summary>Rollup tables by window: edges (source → destination) and workloads (as a destination).</summary>
+    public static IReadOnlyList<(string Table, int WindowSeconds)> EdgeRollups { get; } = [("mesh_edges_10s", 10), ("mesh_edges_1m", 60)];
+
+    public static IReadOnlyList<(string Table, int WindowSeconds)> WorkloadRollups { get; } = [("mesh_workloads_10s", 10), ("mesh_workloads_1m", 60)];
+
+    /// <summary>The quantiles every latency digest is read at, in milliseconds.</summary>
+    public const string LatencyQuantiles = "0.5, 0.95, 0.99";
+
+    private const string Peer = "LowCardinality(String) CODEC(ZSTD(1))";
+
+    private static readonly string[] PeerFields = ["Workload", "Namespace", "Service", "Version", "Cluster", "Zone"];
+
+    private static string Columns(string side) => string.Join(",\n", PeerFields.Select(f => $"    {side}{f} {Peer}"));
+
+    private static string Names(string side) => string.Join(", ", PeerFields.Select(f => side + f));
+
+    internal static Migration Migration { get; } = new(2, "mesh_requests and its 10 s / 1 min edge and workload rollups", c =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS `{c.Database}`.{Requests.Name} (
+            Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),
+            RequestId String CODEC(ZSTD(1)),
+            TraceId String CODEC(ZSTD(1)),
+            Reporter LowCardinality(String) CODEC(ZSTD(1)),
+            Origin LowCardinality(String) CODEC(ZSTD(1)),
+        {Columns("Source")},
+        {Columns("Destination")},
+            Protocol LowCardinality(String) CODEC(ZSTD(1)),
+            Method LowCardinality(String) CODEC(ZSTD(1)),
+            Authority LowCardinality(String) CODEC(ZSTD(1)),
+            Path String CODEC(ZSTD(1)),
+            ResponseCode UInt16 CODEC(ZSTD(1)),
+            GrpcStatus Int16 CODEC(ZSTD(1)),
+            ResponseFlags Array(LowCardinality(String)) CODEC(ZSTD(1)),
+            Duration UInt64 CODEC(ZSTD(1)),
+            BytesReceived UInt64 CODEC(ZSTD(1)),
+            BytesSent UInt64 CODEC(ZSTD(1)),
+            Mtls Bool,
+            Error Bool,
+            UpstreamCluster LowCardinality(String) CODEC(ZSTD(1)),
+            UpstreamHost String CODEC(ZSTD(1)),
+            INDEX idx_request_id RequestId TYPE bloom_filter(0.001) GRANULARITY 1,
+            INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1
+        ) ENGINE = MergeTree()
+        PARTITION BY toDate(Timestamp)
+        ORDER BY (DestinationNamespace, DestinationWorkload, SourceWorkload, toDateTime(Timestamp))
+        {c.Ttl("toDateTime(Timestamp)", c.Retention.MeshRequests)}
+        SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
+        """,
+        .. EdgeRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Source")}, {Names("Destination")}, Protocol",
+            $"{Columns("Source")},\n{Columns("Destination")},\n    Protocol {Peer},")),
+        .. WorkloadRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, Names("Destination"), $"{Columns("Destination")},")),
+    ]);
+
+    /// <summary>An AggregatingMergeTree keyed by <paramref name="keys"/> and its materialized view from mesh_requests.</summary>
+    private static IEnumerable<string> Rollup(SchemaContext c, string table, int windowSeconds, string keys, string keyColumns)
+    {
+        yield return $"""
+            CREATE TABLE IF NOT EXISTS `{c.Database}`.{table} (
+                Window DateTime CODEC(Delta, ZSTD(1)),
+            {keyColumns}
+                Requests SimpleAggregateFunction(sum, UInt64),
+                Errors SimpleAggregateFunction(sum, UInt64),
+                MtlsRequests SimpleAggregateFunction(sum, UInt64),
+                BytesReceived SimpleAggregateFunction(sum, UInt64),
+                BytesSent SimpleAggregateFunction(sum, UInt64),
+                LatencyMillis AggregateFunction(quantilesTDigest({LatencyQuantiles}), Float64)
+            ) ENGINE = AggregatingMergeTree()
+            PARTITION BY toDate(Window)
+            ORDER BY ({keys}, Window)
+            {c.Ttl("Window", c.Retention.Rollups)}
+            SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
+            """;
+        yield return $"""
+            CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
+            AS SELECT
+                toStartOfInterval(Timestamp, INTERVAL {windowSeconds} SECOND) AS Window,
+                {keys},
+                count() AS Requests,
+                countIf(Error) AS Errors,
+                countIf(Mtls) AS MtlsRequests,
+                sum(BytesReceived) AS BytesReceived,
+                sum(BytesSent) AS BytesSent,
+                quantilesTDigestState({LatencyQuantiles})(Duration / 1e6) AS LatencyMillis
+            FROM `{c.Database}`.{Requests.Name}
+            GROUP BY Window, {keys}
+            """;
+    }
+}
