@@ -32,7 +32,7 @@ public sealed class QueryParameters : IEnumerable<KeyValuePair<string, string>>
 
     /// <summary>A DateTime64(9) parameter as nanoseconds since the Unix epoch.</summary>
     public QueryParameters AddUnixNanos(string name, DateTimeOffset value) =>
-        Add(name, ((value - DateTimeOffset.UnixEpoch).Ticks * 100).ToString(CultureInfo.InvariantCulture));
+        Add(name, UnixTime.Nanos(value));
 
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _values.GetEnumerator();
 

@@ -79,7 +79,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             SETTINGS output_format_json_quote_64bit_integers = 0
             """;
         var output = await store.QueryAsync(sql, "JSONEachRow",
-            new QueryParameters().Add("from", UnixNanos(from)).Add("to", UnixNanos(to)), cancellationToken).ConfigureAwait(false);
+            new QueryParameters().Add("from", UnixTime.Nanos(from)).Add("to", UnixTime.Nanos(to)), cancellationToken).ConfigureAwait(false);
         return JsonLines.Read(output).Select(row => new ServiceSummary(
             row.GetProperty("service").GetString()!,
             ReadInt64(row.GetProperty("spans")),
@@ -87,8 +87,6 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             row.GetProperty("p50").GetDouble(),
             row.GetProperty("p99").GetDouble())).ToList();
     }
-
-    private static long UnixNanos(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     private static StoredSpan ReadSpan(JsonElement row)
     {

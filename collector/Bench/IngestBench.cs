@@ -20,7 +20,7 @@ internal static class IngestBench
 
     public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var now = (ulong)(DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var now = (ulong)UnixTime.Nanos(DateTimeOffset.UtcNow);
         var random = new Random(42);
         var requests = Enumerable.Range(0, DistinctRequests).Select(_ => SpanWorkload.Request(random, settings.SpansPerRequest, now)).ToList();
         var encoded = requests.Select(r => r.ToByteArray()).ToArray();

@@ -7,7 +7,7 @@ public static class MeshRequestRows
 {
     public static void Write(RowBinaryWriter w, MeshRequest r)
     {
-        w.DateTime64Nanos((ulong)((r.Timestamp - DateTimeOffset.UnixEpoch).Ticks * 100));
+        w.DateTime64Nanos((ulong)UnixTime.Nanos(r.Timestamp));
         w.String(r.RequestId);
         w.String(r.TraceId);
         w.String(Name(r.Reporter));

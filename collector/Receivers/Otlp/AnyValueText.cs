@@ -63,6 +63,10 @@ internal static class AnyValueText
     /// <summary>The same rendering as a .NET string, for callers outside RowBinary.</summary>
     public static string ToText(AnyValue? value)
     {
+        if (value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
+        {
+            return value.StringValue;
+        }
         using var writer = new RowBinaryWriter(256);
         Write(writer, value);
         var span = writer.WrittenSpan;
@@ -97,17 +101,18 @@ internal static class AnyValueText
             }
             if (!sorted)
             {
-                // A stable sort keeps sending order among equal keys, so "last wins" below holds.
-                var indexed = order.AsSpan(0, count).ToArray();
-                var positions = Enumerable.Range(0, count).ToArray();
-                Array.Sort(positions, (a, b) =>
+                // Attribute lists are short: an in-place insertion sort, stable so that "last wins"
+                // below holds, and free of the allocations a general sort would make per span.
+                for (var i = 1; i < count; i++)
                 {
-                    var byKey = string.CompareOrdinal(indexed[a].Key, indexed[b].Key);
-                    return byKey != 0 ? byKey : a.CompareTo(b);
-                });
-                for (var i = 0; i < count; i++)
-                {
-                    order[i] = indexed[positions[i]];
+                    var item = order[i];
+                    var j = i - 1;
+                    while (j >= 0 && string.CompareOrdinal(order[j].Key, item.Key) > 0)
+                    {
+                        order[j + 1] = order[j];
+                        j--;
+                    }
+                    order[j + 1] = item;
                 }
             }
             var unique = count;
