@@ -67,12 +67,18 @@ public sealed class RetentionOptions
     /// <summary>The typed mesh_requests rows.</summary>
     public TimeSpan MeshRequests { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The mesh_reports staging table: proxy reports wait there to be paired into requests. Must
+    /// exceed any outage of the pairing (its backlog is read from here); the raw lines stay in otel_logs.
+    /// </summary>
+    public TimeSpan MeshReports { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The 10 s and 1 min rollups that topology, SLIs and the autoscaler read.</summary>
     public TimeSpan Rollups { get; set; } = TimeSpan.FromDays(90);
 
     internal void Validate()
     {
-        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("Rollups", Rollups) })
+        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("Rollups", Rollups) })
         {
             if (value < TimeSpan.Zero || value.Ticks % TimeSpan.TicksPerSecond != 0)
             {

@@ -16,6 +16,13 @@ public static class MeshSchema
         "Protocol, Method, Authority, Path, ResponseCode, GrpcStatus, ResponseFlags, Duration, BytesReceived, BytesSent, Mtls, Error, " +
         "UpstreamCluster, UpstreamHost");
 
+    /// <summary>
+    /// Every proxy report as received, before the two reports of one request are paired: the
+    /// staging table <see cref="MeshReportPairing"/> reads by block number. Same columns as
+    /// <see cref="Requests"/>; ReceivedAt is filled by the engine at insert.
+    /// </summary>
+    public static readonly TableSpec Reports = new("mesh_reports", Requests.Columns);
+
     /// <summary>Rollup tables by window: edges (source → destination) and workloads (as a destination).</summary>
     public static IReadOnlyList<(string Table, int WindowSeconds)> EdgeRollups { get; } = [("mesh_edges_10s", 10), ("mesh_edges_1m", 60)];
 
@@ -28,14 +35,8 @@ public static class MeshSchema
 
     private static readonly string[] PeerFields = ["Workload", "Namespace", "Service", "Version", "Cluster", "Zone"];
 
-    private static string Columns(string side) => string.Join(",\n", PeerFields.Select(f => $"    {side}{f} {Peer}"));
-
-    private static string Names(string side) => string.Join(", ", PeerFields.Select(f => side + f));
-
-    internal static Migration Migration { get; } = new(2, "mesh_requests and its 10 s / 1 min edge and workload rollups", c =>
-    [
-        $"""
-        CREATE TABLE IF NOT EXISTS `{c.Database}`.{Requests.Name} (
+    /// <summary>The columns of a request, shared by mesh_requests and the mesh_reports staging table.</summary>
+    private static string RequestColumns => $"""
             Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),
             RequestId String CODEC(ZSTD(1)),
             TraceId String CODEC(ZSTD(1)),
@@ -56,7 +57,18 @@ public static class MeshSchema
             Mtls Bool,
             Error Bool,
             UpstreamCluster LowCardinality(String) CODEC(ZSTD(1)),
-            UpstreamHost String CODEC(ZSTD(1)),
+            UpstreamHost String CODEC(ZSTD(1))
+        """;
+
+    private static string Columns(string side) => string.Join(",\n", PeerFields.Select(f => $"    {side}{f} {Peer}"));
+
+    private static string Names(string side) => string.Join(", ", PeerFields.Select(f => side + f));
+
+    internal static Migration Migration { get; } = new(2, "mesh_requests and its 10 s / 1 min edge and workload rollups", c =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS `{c.Database}`.{Requests.Name} (
+        {RequestColumns},
             INDEX idx_request_id RequestId TYPE bloom_filter(0.001) GRANULARITY 1,
             INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1
         ) ENGINE = MergeTree()
@@ -68,6 +80,31 @@ public static class MeshSchema
         .. EdgeRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Source")}, {Names("Destination")}, Protocol",
             $"{Columns("Source")},\n{Columns("Destination")},\n    Protocol {Peer},")),
         .. WorkloadRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, Names("Destination"), $"{Columns("Destination")},")),
+    ]);
+
+    /// <summary>
+    /// Reports are staged and paired before they become requests, so that a request both proxies
+    /// report counts once. Block numbers are kept per row (they survive merges) because a part's
+    /// block number is allocated when it becomes visible: "every block up to N" is then a prefix
+    /// no later insert can add to, which makes the pairing exactly-once without a clock.
+    /// </summary>
+    internal static Migration PairingMigration { get; } = new(3, "mesh_reports staging table and pairing watermarks on mesh_requests", c =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS `{c.Database}`.{Reports.Name} (
+        {RequestColumns},
+            ReceivedAt DateTime64(3) DEFAULT now64(3) CODEC(Delta, ZSTD(1))
+        ) ENGINE = MergeTree()
+        PARTITION BY toStartOfHour(ReceivedAt)
+        ORDER BY (ReceivedAt, RequestId)
+        {c.Ttl("toDateTime(ReceivedAt)", c.Retention.MeshReports)}
+        SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, enable_block_number_column = 1
+        """,
+        $"""
+        ALTER TABLE `{c.Database}`.{Requests.Name}
+            ADD COLUMN IF NOT EXISTS ReportsThrough UInt64 DEFAULT 0 CODEC(Delta, ZSTD(1)),
+            ADD COLUMN IF NOT EXISTS SourceReportsThrough UInt64 DEFAULT 0 CODEC(Delta, ZSTD(1))
+        """,
     ]);
 
     /// <summary>An AggregatingMergeTree keyed by <paramref name="keys"/> and its materialized view from mesh_requests.</summary>
