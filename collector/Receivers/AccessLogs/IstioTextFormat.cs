@@ -25,7 +25,7 @@ internal static class IstioTextFormat
         "UPSTREAM_LOCAL_ADDRESS", "DOWNSTREAM_LOCAL_ADDRESS", "DOWNSTREAM_REMOTE_ADDRESS", "REQUESTED_SERVER_NAME", "ROUTE_NAME",
     ];
 
-    public static AccessLogEntry Parse(string line)
+    public static AccessLogRecord Parse(string line)
     {
         var fields = Tokenize(line);
         if (fields.Count != FieldNames.Length)
@@ -37,7 +37,7 @@ internal static class IstioTextFormat
         {
             throw new AccessLogFormatException($"request line: expected \"METHOD PATH PROTOCOL\", got \"{fields[1]}\"");
         }
-        return new AccessLogEntry
+        return new AccessLogRecord
         {
             StartTime = Time(fields[0]),
             Method = Value(request[0]),

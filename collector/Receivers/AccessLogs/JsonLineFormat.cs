@@ -12,7 +12,7 @@ namespace Observe.Collector.Receivers.AccessLogs;
 /// </summary>
 internal static class JsonLineFormat
 {
-    public static AccessLogEntry ParseEnvoy(JsonElement line) => new()
+    public static AccessLogRecord ParseEnvoy(JsonElement line) => new()
     {
         StartTime = Time(line, "start_time") ?? throw Missing("start_time"),
         Method = Text(line, "method"),
@@ -41,7 +41,7 @@ internal static class JsonLineFormat
     };
 
     /// <summary>nginx: <c>request_time</c> and <c>upstream_response_time</c> are in seconds with millisecond resolution.</summary>
-    public static AccessLogEntry ParseNginx(JsonElement line) => new()
+    public static AccessLogRecord ParseNginx(JsonElement line) => new()
     {
         StartTime = Time(line, "time") ?? throw Missing("time"),
         Method = Text(line, "request_method"),

@@ -58,20 +58,4 @@ public sealed class IstioTextFormatTests
     [InlineData("[2026-11-21T10:15:03.000Z] \"GET /\" 200 - - - \"-\" 0 0 1 - \"-\" \"-\" \"-\" \"-\" \"-\" - - - - - -", "request line: expected \"METHOD PATH PROTOCOL\", got \"GET /\"")]
     public void Malformed_lines_name_what_is_wrong(string line, string error) =>
         Assert.Equal(error, Assert.Throws<AccessLogFormatException>(() => IstioTextFormat.Parse(line)).Message);
-
-    [Theory]
-    [InlineData("outbound|9080|v2|reviews.default.svc.cluster.local", false, 9080, "v2", "reviews", "default")]
-    [InlineData("inbound|9080||", true, 9080, null, null, null)]
-    [InlineData("outbound|443||api.stripe.com", false, 443, null, "api.stripe.com", null)]
-    public void Istio_cluster_names_give_direction_service_and_namespace(string name, bool inbound, int port, string? subset, string? service, string? ns)
-    {
-        var cluster = UpstreamCluster.Parse(name)!;
-        Assert.Equal((inbound, port, subset, service, ns), (cluster.Inbound, cluster.Port, cluster.Subset, cluster.Service, cluster.Namespace));
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("PassthroughCluster")]
-    [InlineData("sideways|1|2|3")]
-    public void Other_cluster_names_are_not_istio_clusters(string? name) => Assert.Null(UpstreamCluster.Parse(name));
 }

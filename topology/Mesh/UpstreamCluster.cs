@@ -1,4 +1,4 @@
-namespace Observe.Collector.Receivers.AccessLogs;
+namespace Observe.Topology.Mesh;
 
 /// <summary>
 /// Istio names Envoy clusters <c>direction|port|subset|host</c>:

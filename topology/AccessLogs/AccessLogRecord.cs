@@ -1,15 +1,15 @@
-namespace Observe.Collector.Receivers.AccessLogs;
+namespace Observe.Topology.AccessLogs;
 
 /// <summary>
-/// The fields of one proxy access-log line, whatever format it came in. Values a proxy writes as
-/// "-" (absent) are null or zero here.
+/// The fields of one proxy access-log entry, whatever format or transport it came in. Values a
+/// proxy writes as "-" (absent) are null or zero here.
 /// </summary>
-internal sealed record AccessLogEntry
+public sealed record AccessLogRecord
 {
     public DateTimeOffset StartTime { get; init; }
     public string? Method { get; init; }
     public string? Path { get; init; }
-    /// <summary>HTTP/1.1, HTTP/2, or null for TCP.</summary>
+    /// <summary>HTTP/1.1, HTTP/2, HTTP/3, or null for TCP.</summary>
     public string? Protocol { get; init; }
     /// <summary>0 when no response was sent (TCP, or a reset before any).</summary>
     public int ResponseCode { get; init; }
@@ -32,7 +32,21 @@ internal sealed record AccessLogEntry
     public string? DownstreamRemoteAddress { get; init; }
     public string? RequestedServerName { get; init; }
     public string? RouteName { get; init; }
-}
 
-/// <summary>A line that could not be parsed: what was wrong and where, for the count and the raw copy.</summary>
-internal sealed class AccessLogFormatException(string message) : Exception(message);
+    /// <summary>The gRPC status when the entry carries one (a grpc-status trailer or attribute).</summary>
+    public int? GrpcStatus { get; init; }
+
+    /// <summary>Whether the downstream connection was mutual TLS, when the entry says (TLS properties, security policy).</summary>
+    public bool? MutualTls { get; init; }
+
+    /// <summary>
+    /// Further named values of the entry: OTLP log attributes, extra JSON keys (Istio peer
+    /// metadata such as <c>source_workload</c>, <c>upstream_peer</c>), header values.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = Empty;
+
+    /// <summary>The proxy that wrote the entry, when the entry itself says (a log shipper's <c>kubernetes</c> object).</summary>
+    public ReportingProxy? Reporter { get; init; }
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+}
