@@ -2,13 +2,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Observe.Collector.Pipeline;
+using Observe.Collector.Receivers.AccessLogs;
+using Observe.Store.Mesh;
+using Observe.Topology.Mesh;
 using Observe.Store;
 
 namespace Observe.Collector.Api;
 
 /// <summary>Health, statistics and read endpoints on the HTTP API port.</summary>
 internal sealed class ObserveApi(
-    IClickHouseTransport store, StoreOptions storeOptions, TelemetryQueries queries, IngestCounters counters, GroupCommitter committer, TimeProvider time)
+    IClickHouseTransport store, StoreOptions storeOptions, TelemetryQueries queries, IngestCounters counters, GroupCommitter committer, TimeProvider time,
+    AccessLogErrors accessLogErrors, MeshRequestResolver resolver, MeshReportPairing pairing)
 {
     /// <summary>The window /api/v1/services covers when no <c>from</c> is given.</summary>
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
@@ -42,7 +46,17 @@ internal sealed class ObserveApi(
 
     private async Task<IResult> StatsAsync(CancellationToken cancellationToken)
     {
-        var ingest = new { totals = counters.Totals.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(), queuedBytes = committer.QueuedBytes };
+        var ingest = new
+        {
+            totals = counters.Totals.OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(),
+            queuedBytes = committer.QueuedBytes,
+            accessLogs = new
+            {
+                recentErrors = accessLogErrors.Recent().Select(e => new { at = e.At, transport = e.Transport, where = e.Where, error = e.Error }),
+                learnedAddresses = resolver.LearnedAddresses,
+                pairing = pairing.Progress is { } p ? new { reportsThrough = p.Reports, sourceReportsThrough = p.SourceReports, newestReport = p.Newest } : null,
+            },
+        };
         try
         {
             var rows = await queries.RowCountsAsync(cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Observe.Collector.Api;
 using Observe.Collector.Pipeline;
+using Observe.Collector.Receivers.AccessLogs;
 using Observe.Collector.Receivers.Otlp;
+using Observe.Store.Mesh;
+using Observe.Topology.Mesh;
 using Observe.Store;
 
 namespace Observe.Collector.Hosting;
@@ -33,9 +36,15 @@ public static class ObserveApp
         var storeOptions = Bind<StoreOptions>(builder.Configuration, "Store");
         var ingest = Bind<IngestOptions>(builder.Configuration, "Ingest");
         var otlp = Bind<OtlpOptions>(builder.Configuration, "Otlp");
+        var accessLogs = Bind<AccessLogOptions>(builder.Configuration, "AccessLogs");
+        var peers = Bind<PeerOptions>(builder.Configuration, "Mesh:Peers");
+        var pairing = Bind<MeshPairingOptions>(builder.Configuration, "Mesh:Pairing");
         collector.Validate();
         ingest.Validate();
         otlp.Validate();
+        accessLogs.Validate();
+        peers.Validate();
+        pairing.Validate();
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -74,6 +83,17 @@ public static class ObserveApp
         services.AddSingleton(store);
         services.AddSingleton<IngestCounters>();
         services.AddSingleton(sp => new GroupCommitter(store, storeOptions.Database, ingest, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IngestCounters>()));
+        services.AddSingleton(accessLogs);
+        services.AddSingleton(pairing);
+        services.AddSingleton(sp => new MeshRequestResolver(peers, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMeshRequestResolver>(sp => sp.GetRequiredService<MeshRequestResolver>());
+        services.AddSingleton<AccessLogErrors>();
+        services.AddSingleton<AccessLogIngest>();
+        services.AddSingleton<AccessLogHttpEndpoint>();
+        services.AddSingleton<EnvoyAlsEndpoint>();
+        services.AddSingleton<OtlpAccessLogs>();
+        services.AddSingleton(new MeshReportPairing(store, storeOptions.Database, pairing));
+        services.AddHostedService<MeshPairingService>();
         services.AddSingleton<OtlpExport>();
         services.AddSingleton<OtlpGrpcEndpoint>();
         services.AddSingleton<OtlpHttpEndpoint>();
@@ -106,6 +126,10 @@ public static class ObserveApp
             app.MapPost(signal.GrpcMethod, context => grpc.HandleAsync(context, signal)).WithMetadata(ListenerRole.OtlpGrpc);
             app.MapPost(signal.HttpPath, context => http.HandleAsync(context, signal)).WithMetadata(ListenerRole.OtlpHttp);
         }
+        var als = app.Services.GetRequiredService<EnvoyAlsEndpoint>();
+        app.MapPost(EnvoyAlsEndpoint.Path, als.HandleAsync).WithMetadata(ListenerRole.OtlpGrpc);
+        var accessLogEndpoint = app.Services.GetRequiredService<AccessLogHttpEndpoint>();
+        app.MapPost(AccessLogHttpEndpoint.Path, (Delegate)accessLogEndpoint.HandleAsync).WithMetadata(ListenerRole.Api);
         app.Services.GetRequiredService<ObserveApi>().Map(app).WithMetadata(ListenerRole.Api);
 
         app.Logger.LogInformation("Store: {Store}, database {Database}", store.Description, storeOptions.Database);

@@ -17,6 +17,7 @@ internal sealed class IngestCounters : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _refused;
     private readonly Counter<long> _written;
+    private readonly Counter<long> _unparsed;
     private readonly ConcurrentDictionary<string, long> _totals = new();
 
     public IngestCounters()
@@ -24,6 +25,7 @@ internal sealed class IngestCounters : IDisposable
         _received = _meter.CreateCounter<long>("observe.ingest.received", "{item}", "Items (spans, data points, log records) decoded from requests.");
         _rejected = _meter.CreateCounter<long>("observe.ingest.rejected", "{item}", "Items rejected as invalid (partial success) or in undecodable requests.");
         _refused = _meter.CreateCounter<long>("observe.ingest.refused", "{row}", "Rows refused with a retry hint: queue full or store failing.");
+        _unparsed = _meter.CreateCounter<long>("observe.ingest.unparsed", "{line}", "Access-log lines that did not parse; they are kept raw in otel_logs.");
         _written = _meter.CreateCounter<long>("observe.ingest.written", "{row}", "Rows committed to the store.");
     }
 
@@ -32,6 +34,8 @@ internal sealed class IngestCounters : IDisposable
     public void Received(string signal, long items) => Add(_received, "received", signal, items);
 
     public void Rejected(string signal, long items) => Add(_rejected, "rejected", signal, items);
+
+    public void Unparsed(string signal, long lines) => Add(_unparsed, "unparsed", signal, lines);
 
     public void Refused(long rows) => Add(_refused, "refused", null, rows);
 

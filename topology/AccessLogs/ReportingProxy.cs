@@ -33,8 +33,11 @@ public sealed record ReportingProxy(MeshPeer Peer, IReadOnlyList<string> Address
 /// <c>name-&lt;pod-template-hash&gt;-&lt;suffix&gt;</c>), the service is the canonical name label or
 /// <c>app</c>, the version the canonical revision or <c>version</c> label.
 /// </summary>
-public static class PodIdentity
+public static partial class PodIdentity
 {
+    [System.Text.RegularExpressions.GeneratedRegex("^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$")]
+    private static partial System.Text.RegularExpressions.Regex DeploymentPod();
+
     public static ReportingProxy From(
         string? podName, string? @namespace, IReadOnlyDictionary<string, string> labels, string? podIp = null,
         string? cluster = null, string? zone = null, string? owner = null)
@@ -78,6 +81,11 @@ public static class PodIdentity
         if (labels.TryGetValue("pod-template-hash", out var hash) && podName.IndexOf("-" + hash + "-", StringComparison.Ordinal) is var at and > 0)
         {
             return podName[..at];
+        }
+        if (labels.Count == 0 && DeploymentPod().Match(podName) is { Success: true } generated)
+        {
+            // No labels to be sure by: a name shaped like a Deployment's pod (name-<hash>-<5 chars>).
+            return generated.Groups[1].Value;
         }
         if (labels.ContainsKey("statefulset.kubernetes.io/pod-name") || labels.ContainsKey("controller-revision-hash"))
         {

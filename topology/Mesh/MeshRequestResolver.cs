@@ -284,13 +284,15 @@ public sealed class MeshRequestResolver : IMeshRequestResolver
             {
                 using var document = JsonDocument.Parse(json);
                 var root = document.RootElement;
+                // Field names of Istio's peer object, or the node-metadata keys of the Struct it is rendered from.
+                var labels = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("LABELS", out var l) ? l : default;
                 Fill(
-                    Text(root, "workload"),
-                    Text(root, "namespace"),
-                    Text(root, "service") ?? Text(root, "app"),
-                    Text(root, "revision") ?? Text(root, "version"),
-                    Text(root, "cluster"),
-                    Text(root, "zone") ?? Text(root, "locality"));
+                    Text(root, "workload") ?? Text(root, "WORKLOAD_NAME"),
+                    Text(root, "namespace") ?? Text(root, "NAMESPACE"),
+                    Text(root, "service") ?? Text(labels, "service.istio.io/canonical-name") ?? Text(root, "app") ?? Text(labels, "app"),
+                    Text(root, "revision") ?? Text(root, "version") ?? Text(labels, "service.istio.io/canonical-revision") ?? Text(labels, "version"),
+                    Text(root, "cluster") ?? Text(root, "CLUSTER_ID"),
+                    Text(root, "availability_zone") ?? Text(root, "AVAILABILITY_ZONE") ?? Text(root, "zone"));
             }
             catch (JsonException)
             {

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Observe.Topology.AccessLogs;
+
 namespace Observe.Collector.Receivers.AccessLogs;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 
+using Observe.Topology.AccessLogs;
+
 namespace Observe.Collector.Receivers.AccessLogs;
 
 /// <summary>
@@ -12,8 +14,25 @@ namespace Observe.Collector.Receivers.AccessLogs;
 /// </summary>
 internal static class JsonLineFormat
 {
+    /// <summary>The keys <see cref="ParseEnvoy"/> reads; any other key of a line is kept as an attribute.</summary>
+    internal static readonly HashSet<string> EnvoyKeys =
+    [
+        "start_time", "method", "path", "protocol", "response_code", "response_flags", "response_code_details",
+        "connection_termination_details", "upstream_transport_failure_reason", "bytes_received", "bytes_sent", "duration",
+        "upstream_service_time", "x_forwarded_for", "user_agent", "request_id", "authority", "upstream_host", "upstream_cluster",
+        "upstream_local_address", "downstream_local_address", "downstream_remote_address", "requested_server_name", "route_name",
+    ];
+
+    internal static readonly HashSet<string> NginxKeys =
+    [
+        "time", "remote_addr", "request_method", "request_uri", "server_protocol", "status", "body_bytes_sent", "request_length",
+        "request_time", "upstream_addr", "upstream_status", "upstream_response_time", "host", "http_user_agent", "http_x_request_id",
+        "request_id", "http_x_forwarded_for", "server_addr", "server_port",
+    ];
+
     public static AccessLogRecord ParseEnvoy(JsonElement line) => new()
     {
+        GrpcStatus = Number(line, "grpc_status") is { } grpc ? (int)grpc : null,
         StartTime = Time(line, "start_time") ?? throw Missing("start_time"),
         Method = Text(line, "method"),
         Path = Text(line, "path"),

@@ -124,7 +124,7 @@ internal sealed class OtlpGrpcEndpoint(OtlpExport export, OtlpOptions options, I
     /// A failed call. Before any message was written the status goes in the headers (a
     /// "trailers-only" response); a retry hint travels as google.rpc.RetryInfo in grpc-status-details-bin.
     /// </summary>
-    private static void Fail(HttpContext context, GrpcStatus status, string message, TimeSpan? retryAfter = null)
+    internal static void Fail(HttpContext context, GrpcStatus status, string message, TimeSpan? retryAfter = null)
     {
         var headers = context.Response.HasStarted ? null : context.Response.Headers;
         void Set(string name, string value)

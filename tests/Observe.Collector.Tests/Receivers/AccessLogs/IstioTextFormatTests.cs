@@ -1,3 +1,4 @@
+using Observe.Topology.AccessLogs;
 using Observe.Collector.Receivers.AccessLogs;
 
 namespace Observe.Collector.Tests.Receivers.AccessLogs;

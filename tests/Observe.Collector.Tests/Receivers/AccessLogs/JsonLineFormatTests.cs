@@ -1,3 +1,4 @@
+using Observe.Topology.AccessLogs;
 using System.Text.Json;
 using Observe.Collector.Receivers.AccessLogs;
 
