@@ -60,8 +60,16 @@ internal sealed class PayloadBuffer : IDisposable
     /// Decompresses gzip data, stopping as soon as the output passes <paramref name="limit"/>, so a
     /// small "gzip bomb" cannot make the process allocate its expanded size.
     /// </summary>
+    /// <summary>A 10-byte header, an empty deflate block and the 8-byte trailer.</summary>
+    private const int MinimumGzipLength = 20;
+
     public static PayloadBuffer Gunzip(ReadOnlyMemory<byte> compressed, long limit)
     {
+        // GZipStream reads a stream cut inside its header as empty rather than failing.
+        if (compressed.Length < MinimumGzipLength)
+        {
+            throw new InvalidPayloadException($"the gzip data is corrupt: {compressed.Length} bytes, and a complete gzip stream has at least {MinimumGzipLength}");
+        }
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(compressed.Length * 4L, 4096), limit + 1));
         var length = 0;
         try

@@ -72,6 +72,10 @@ internal sealed class AccessLogIngest(IMeshRequestResolver resolver, GroupCommit
                         throw new AccessLogFormatException($"the line is longer than the line limit; its first {bytes.Length} bytes are kept");
                     }
                     var (record, detected) = AccessLogLine.Parse(bytes, format);
+                    if (record.StartTime == default)
+                    {
+                        record = record with { StartTime = time.GetUtcNow() };
+                    }
                     var report = resolver.Resolve(record, proxy);
                     AccessLogRows.Report(batch, report);
                     AccessLogRows.Raw(batch, bytes, record.StartTime, record.Reporter ?? proxy, origin, AccessLogLine.Name(detected), null);

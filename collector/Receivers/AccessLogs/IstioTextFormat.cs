@@ -74,8 +74,10 @@ internal static class IstioTextFormat
 
     internal static string? Value(string text) => text is "-" or "" ? null : text;
 
+    /// <summary>"-" (no time) is left as default: the receiver stamps the line with its arrival.</summary>
     private static DateTimeOffset Time(string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+        text == "-" ? default
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
             : throw new AccessLogFormatException($"START_TIME: '{text}' is not a time");
 

@@ -9,7 +9,7 @@ namespace Observe.Collector.Receivers.AccessLogs;
 /// Access logs written one JSON object per line. Istio's JSON encoding uses the snake_case names
 /// of its text format's fields (<c>start_time</c>, <c>response_code</c>…); Envoy has no default
 /// JSON format, and Observe reads the same keys from it; nginx JSON lines use the variables of the
-/// <c>log_format</c> shown in the README (<c>time</c>, <c>status</c>, <c>request_time</c>…).
+/// <c>log_format</c> in deploy/examples/nginx (<c>time</c>, <c>status</c>, <c>request_time</c>…).
 /// Numbers may be JSON numbers or strings; "-" and null mean absent.
 /// </summary>
 internal static class JsonLineFormat
@@ -26,7 +26,7 @@ internal static class JsonLineFormat
     internal static readonly HashSet<string> NginxKeys =
     [
         "time", "remote_addr", "request_method", "request_uri", "server_protocol", "status", "body_bytes_sent", "request_length",
-        "request_time", "upstream_addr", "upstream_status", "upstream_response_time", "host", "http_user_agent", "http_x_request_id",
+        "request_time", "msec", "upstream_addr", "upstream_status", "upstream_response_time", "host", "http_user_agent", "http_x_request_id",
         "request_id", "http_x_forwarded_for", "server_addr", "server_port",
     ];
 
@@ -62,7 +62,10 @@ internal static class JsonLineFormat
     /// <summary>nginx: <c>request_time</c> and <c>upstream_response_time</c> are in seconds with millisecond resolution.</summary>
     public static AccessLogRecord ParseNginx(JsonElement line) => new()
     {
-        StartTime = Time(line, "time") ?? throw Missing("time"),
+        // msec (the end, in seconds with milliseconds) less request_time is the start; time is whole seconds.
+        StartTime = Number(line, "msec") is { } end
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round((end - (Number(line, "request_time") ?? 0)) * 1000))
+            : Time(line, "time") ?? throw Missing("time"),
         Method = Text(line, "request_method"),
         Path = Text(line, "request_uri"),
         Protocol = Text(line, "server_protocol"),

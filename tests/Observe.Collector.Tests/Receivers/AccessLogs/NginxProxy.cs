@@ -169,7 +169,7 @@ public sealed partial class NginxProxy : IAsyncDisposable
                 uwsgi_temp_path {{Quote(Path.Combine(_directory, "uwsgi"))}};
                 scgi_temp_path {{Quote(Path.Combine(_directory, "scgi"))}};
 
-                proxy_set_header X-Request-Id $request_id;
+                proxy_set_header X-Request-Id $observe_request_id;
 
 
             """);
