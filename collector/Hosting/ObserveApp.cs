@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Observe.Collector.Api;
 using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
+using Observe.Collector.Receivers.AccessLogs.Tail;
 using Observe.Collector.Receivers.Otlp;
 using Observe.Store.Mesh;
 using Observe.Topology.Mesh;
@@ -39,12 +40,14 @@ public static class ObserveApp
         var accessLogs = Bind<AccessLogOptions>(builder.Configuration, "AccessLogs");
         var peers = Bind<PeerOptions>(builder.Configuration, "Mesh:Peers");
         var pairing = Bind<MeshPairingOptions>(builder.Configuration, "Mesh:Pairing");
+        var tail = Bind<TailOptions>(builder.Configuration, "AccessLogs:Tail");
         collector.Validate();
         ingest.Validate();
         otlp.Validate();
         accessLogs.Validate();
         peers.Validate();
         pairing.Validate();
+        tail.Validate();
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -94,6 +97,9 @@ public static class ObserveApp
         services.AddSingleton<OtlpAccessLogs>();
         services.AddSingleton(new MeshReportPairing(store, storeOptions.Database, pairing));
         services.AddHostedService<MeshPairingService>();
+        services.AddSingleton(tail);
+        services.AddSingleton(sp => new LogFileTail(tail, tail.StatePathOr(storeOptions.DataPath), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LogFileTail>>()));
+        services.AddHostedService<AccessLogTailService>();
         services.AddSingleton<OtlpExport>();
         services.AddSingleton<OtlpGrpcEndpoint>();
         services.AddSingleton<OtlpHttpEndpoint>();

@@ -1,19 +1,92 @@
 namespace Observe.Tests;
 
-/// <summary>A clock that moves only when a test moves it.</summary>
-public sealed class ManualTime(DateTimeOffset start) : TimeProvider
+/// <summary>A clock that moves only when told to; timers (Task.Delay with this provider) fire as it passes them.</summary>
+public sealed class ManualTime : TimeProvider
 {
-    private long _ticks = start.UtcTicks;
+    private readonly Lock _lock = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = new(2026, 11, 21, 0, 0, 0, TimeSpan.Zero);
 
-    public ManualTime() : this(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero))
+    public override DateTimeOffset GetUtcNow()
     {
+        lock (_lock)
+        {
+            return _now;
+        }
     }
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        List<ManualTimer> due;
+        lock (_lock)
+        {
+            _now += by;
+            due = _timers.Where(t => t.Due <= _now).ToList();
+            foreach (var timer in due)
+            {
+                if (timer.Period is { } period)
+                {
+                    timer.Due = _now + period;
+                }
+                else
+                {
+                    _timers.Remove(timer);
+                }
+            }
+        }
+        foreach (var timer in due)
+        {
+            timer.Fire();
+        }
+    }
+
+    private sealed class ManualTimer(ManualTime time, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset Due { get; set; }
+
+        public TimeSpan? Period { get; private set; }
+
+        public void Fire() => callback(state);
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (time._lock)
+            {
+                time._timers.Remove(this);
+                if (dueTime == Timeout.InfiniteTimeSpan)
+                {
+                    return true;
+                }
+                Due = time._now + dueTime;
+                Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period;
+                time._timers.Add(this);
+                return true;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (time._lock)
+            {
+                time._timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }

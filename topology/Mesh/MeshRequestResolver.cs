@@ -70,14 +70,15 @@ public sealed class MeshRequestResolver : IMeshRequestResolver
             destination.FromPeerMetadata(attributes, "upstream_peer");
         }
 
-        // 2. The reporting proxy is one side; its own addresses teach who lives there.
-        var self = side == MeshReporter.Destination ? destination : source;
+        // 2. The reporting proxy is one side (a proxy that forwarded nowhere answered itself: the
+        // callee); its own addresses teach who lives there.
+        var self = side == MeshReporter.Source ? source : destination;
         self.From(reporter.Peer);
         foreach (var address in reporter.Addresses)
         {
             _addresses.Learn(Ip(address), reporter.Peer);
         }
-        var localAddress = side == MeshReporter.Destination ? record.DownstreamLocalAddress : record.UpstreamLocalAddress;
+        var localAddress = side == MeshReporter.Source ? record.UpstreamLocalAddress : record.DownstreamLocalAddress;
         if (localAddress is not null && reporter.Peer.Workload != MeshPeer.Unknown)
         {
             _addresses.Learn(Ip(localAddress), reporter.Peer);

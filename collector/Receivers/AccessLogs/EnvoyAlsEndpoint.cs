@@ -88,7 +88,7 @@ internal sealed class EnvoyAlsEndpoint(AccessLogIngest ingest, OtlpOptions optio
             logger.LogWarning("Envoy access-log stream refused after {Messages} messages: {Reason}", messages, e.Message);
             OtlpGrpcEndpoint.Fail(context, GrpcStatus.Unavailable, e.Message, e.RetryAfter);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or IOException || context.RequestAborted.IsCancellationRequested)
         {
             // The stream broke off: what was committed stays; a half-received message is counted.
             ingest.Unreadable(Origin, $"stream message {messages + 1}", $"the stream was reset after {messages} whole messages");

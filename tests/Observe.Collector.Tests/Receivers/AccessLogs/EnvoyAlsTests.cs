@@ -97,7 +97,7 @@ public sealed class EnvoyAlsTests : IAsyncLifetime
         {
             var stats = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/stats")).RootElement.GetProperty("ingest");
             return stats.GetProperty("totals").TryGetProperty("unparsed.accesslogs", out var unparsed) && unparsed.GetInt32() == 1;
-        }, TimeSpan.FromSeconds(20)));
+        }, TimeSpan.FromSeconds(20)), await _server.Api.GetStringAsync("/api/v1/stats"));
         Assert.Equal("kept-1\t200\nkept-2\t503", await _server.QueryAsync("SELECT RequestId, ResponseCode FROM {db}.mesh_reports ORDER BY RequestId"));
     }
 
@@ -181,14 +181,18 @@ public sealed class EnvoyAlsTests : IAsyncLifetime
             Content = new StreamingBody(body, breakOff, beforeBreak),
         };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        // Breaking off is cancelling the call once the body is written: the client resets the HTTP/2 stream.
+        using var breaking = new CancellationTokenSource();
+        ((StreamingBody)request.Content).Written = breaking.Cancel;
+        ((StreamingBody)request.Content).Broken = breaking.Token;
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, breakOff ? breaking.Token : default);
             var grpcStatus = response.TrailingHeaders.TryGetValues("grpc-status", out var values) ? values.Single()
                 : response.Headers.TryGetValues("grpc-status", out values) ? values.Single() : null;
             return (response.StatusCode, grpcStatus);
         }
-        catch (HttpRequestException) when (breakOff)
+        catch (Exception e) when (breakOff && e is HttpRequestException or OperationCanceledException)
         {
             return (default, null);
         }
@@ -197,6 +201,10 @@ public sealed class EnvoyAlsTests : IAsyncLifetime
     /// <summary>Writes the frames, then either completes or fails, which makes the client reset the HTTP/2 stream.</summary>
     private sealed class StreamingBody(byte[] body, bool breakOff, Func<Task<byte[]>>? beforeBreak) : HttpContent
     {
+        public Action? Written { get; set; }
+
+        public CancellationToken Broken { get; set; }
+
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
             await stream.WriteAsync(body);
@@ -208,7 +216,9 @@ public sealed class EnvoyAlsTests : IAsyncLifetime
                     await stream.WriteAsync(await beforeBreak());
                     await stream.FlushAsync();
                 }
-                throw new IOException("the proxy went away mid-stream");
+                // Hold the stream open (as a proxy mid-message would) until the reset ends it.
+                Written?.Invoke();
+                await Task.Delay(Timeout.Infinite, Broken);
             }
         }
 

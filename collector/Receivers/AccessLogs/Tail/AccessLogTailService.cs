@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Hosting;
+using Observe.Store.Mesh;
+using Observe.Topology.AccessLogs;
+
+namespace Observe.Collector.Receivers.AccessLogs.Tail;
+
+/// <summary>
+/// Tails the files of AccessLogs:Tail:Files into the access-log ingest. A batch's offset is saved
+/// only once its lines are committed, so a restart neither repeats acknowledged lines nor skips any.
+/// </summary>
+internal sealed class AccessLogTailService(TailOptions options, LogFileTail tail, AccessLogIngest ingest) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Files.Count == 0 ? Task.CompletedTask : tail.RunAsync(DeliverAsync, stoppingToken);
+
+    private async Task DeliverAsync(TailedLines batch, CancellationToken cancellationToken)
+    {
+        var file = batch.File;
+        var lines = new ReceivedLine[batch.Lines.Count];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i] = new ReceivedLine(batch.Lines[i].Bytes, batch.Lines[i].Truncated);
+        }
+        AccessLogFormat? format = file.Format is { } name ? AccessLogLine.Names[name] : null;
+        // IngestAsync copies the bytes into its rows before it first awaits, while the tail's buffer is still valid.
+        await ingest.IngestAsync(lines, format, Proxy(file), new LineOrigin("tail", file.Path), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ReportingProxy? Proxy(TailedFileOptions file)
+    {
+        static string Known(string? value) => string.IsNullOrWhiteSpace(value) ? MeshPeer.Unknown : value;
+        var proxy = new ReportingProxy(
+            new MeshPeer(Known(file.Workload), Known(file.Namespace), Known(file.Service ?? file.Workload), Known(file.Version), Known(file.Cluster), Known(file.Zone)), []);
+        return proxy.IsKnown ? proxy : null;
+    }
+}
