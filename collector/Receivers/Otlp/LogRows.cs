@@ -15,6 +15,8 @@ internal static class LogRows
         var table = OtelSchema.Logs;
         var rejections = new Rejections("log record");
         long accepted = 0;
+        // A record without either time is stored at the time the collector received it.
+        var receivedAt = (ulong)Observe.Store.UnixTime.Nanos(DateTimeOffset.UtcNow);
         using var resource = new RowBinaryWriter(1024);
         using var scope = new RowBinaryWriter(256);
         for (var r = 0; r < request.ResourceLogs.Count; r++)
@@ -42,7 +44,7 @@ internal static class LogRows
                         rejections.Add($"resourceLogs[{r}].scopeLogs[{s}].logRecords[{i}]", problem);
                         continue;
                     }
-                    Write(batch.For(table), record, serviceName, resource.WrittenSpan, scope.WrittenSpan);
+                    Write(batch.For(table), record, serviceName, resource.WrittenSpan, scope.WrittenSpan, receivedAt);
                     batch.RowAdded(table);
                     accepted++;
                 }
@@ -73,10 +75,10 @@ internal static class LogRows
         return null;
     }
 
-    private static void Write(RowBinaryWriter w, LogRecord record, string serviceName, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> scope)
+    private static void Write(RowBinaryWriter w, LogRecord record, string serviceName, ReadOnlySpan<byte> resource, ReadOnlySpan<byte> scope, ulong receivedAt)
     {
         // A record without its own time is stored at the time the collector first saw it.
-        w.DateTime64Nanos(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano);
+        w.DateTime64Nanos(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano != 0 ? record.ObservedTimeUnixNano : receivedAt);
         SpanRows.OptionalId(w, record.TraceId);
         SpanRows.OptionalId(w, record.SpanId);
         w.UInt8((byte)(record.Flags & 0xFF));
