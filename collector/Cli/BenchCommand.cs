@@ -23,7 +23,20 @@ internal static class BenchCommand
             Positive(parse.GetValue(streams), "--streams"),
             Positive(parse.GetValue(spans), "--spans"),
             Positive(parse.GetValue(referenceRows), "--reference-rows")), cancellationToken));
-        return new Command("bench", "Benchmarks.") { ingest };
+        var logSeconds = new Option<int>("--seconds") { Description = "How long each transport's load runs after warm-up.", DefaultValueFactory = _ => 20 };
+        var logConnections = new Option<int>("--connections") { Description = "Concurrent HTTP connections (one request in flight each).", DefaultValueFactory = _ => 8 };
+        var lines = new Option<int>("--lines") { Description = "Lines per request.", DefaultValueFactory = _ => 2000 };
+        var referenceLines = new Option<long>("--reference-lines") { Description = "Lines the raw engine reference inserts.", DefaultValueFactory = _ => 2_000_000 };
+        var accessLogs = new Command("accesslogs", "Istio JSON lines (POST) and Istio text lines (OTLP logs) against a fresh Observe process; lines/s committed vs the raw engine.")
+        {
+            logSeconds, logConnections, lines, referenceLines,
+        };
+        accessLogs.SetAction((parse, cancellationToken) => AccessLogBench.RunAsync(new AccessLogBench.Settings(
+            Positive(parse.GetValue(logSeconds), "--seconds"),
+            Positive(parse.GetValue(logConnections), "--connections"),
+            Positive(parse.GetValue(lines), "--lines"),
+            Positive(parse.GetValue(referenceLines), "--reference-lines")), cancellationToken));
+        return new Command("bench", "Benchmarks.") { ingest, accessLogs };
     }
 
     private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T> =>
