@@ -43,6 +43,12 @@ internal sealed class OtlpAccessLogs(IMeshRequestResolver resolver, IngestCounte
                         var line = body?.ValueCase == AnyValue.ValueOneofCase.KvlistValue ? AnyValueText.ToText(body) : body?.StringValue ?? "";
                         var (record, _) = AccessLogLine.Parse(System.Text.Encoding.UTF8.GetBytes(line), format: null);
                         proxy ??= Proxy(resource);
+                        if (record.StartTime == default)
+                        {
+                            // "-" as the start time: the record's own time, else its arrival.
+                            var nanos = records[i].TimeUnixNano;
+                            record = record with { StartTime = nanos != 0 ? DateTimeOffset.UnixEpoch.AddTicks((long)(nanos / 100)) : time.GetUtcNow() };
+                        }
                         AccessLogRows.Report(batch, resolver.Resolve(record with { Attributes = Attributes(records[i].Attributes) }, proxy));
                         parsed++;
                     }
