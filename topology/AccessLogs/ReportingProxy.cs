@@ -13,6 +13,23 @@ public sealed record ReportingProxy(MeshPeer Peer, IReadOnlyList<string> Address
 
     public bool IsKnown => Peer != MeshPeer.None || Addresses.Count > 0;
 
+    /// <summary>A proxy named field by field (query parameters, configuration); null when nothing is named.</summary>
+    public static ReportingProxy? Named(
+        string? workload, string? @namespace, string? service, string? version, string? cluster, string? zone, string? address = null)
+    {
+        static string Known(string? value) => string.IsNullOrWhiteSpace(value) ? MeshPeer.Unknown : value;
+        var proxy = new ReportingProxy(
+            new MeshPeer(Known(workload), Known(@namespace), Known(service), Known(version), Known(cluster), Known(zone)),
+            string.IsNullOrWhiteSpace(address) ? [] : [address]);
+        return proxy.IsKnown ? proxy : null;
+    }
+
+    /// <summary>This proxy with its workload named explicitly; a service that was only the derived workload name follows it.</summary>
+    public ReportingProxy WithWorkload(string? workload) => string.IsNullOrEmpty(workload) ? this : this with
+    {
+        Peer = Peer with { Workload = workload, Service = Peer.Service == Peer.Workload ? workload : Peer.Service },
+    };
+
     /// <summary>The fields of this proxy's identity that are unknown, taken from <paramref name="fallback"/>.</summary>
     public ReportingProxy Or(ReportingProxy? fallback) => fallback is null || !fallback.IsKnown ? this : new(
         new MeshPeer(
@@ -54,6 +71,22 @@ public static partial class PodIdentity
             Known(cluster ?? Label(labels, "topology.istio.io/cluster")),
             Known(zone));
         return new ReportingProxy(peer, string.IsNullOrEmpty(podIp) ? [] : [podIp]);
+    }
+
+    /// <summary>
+    /// The parts of an Istio proxy's Envoy node id, <c>sidecar~10.0.0.1~pod.namespace~namespace.svc.cluster.local</c>;
+    /// false for other ids.
+    /// </summary>
+    public static bool TryParseNodeId(string? id, out string ip, out string pod, out string @namespace)
+    {
+        ip = pod = @namespace = "";
+        var parts = id?.Split('~');
+        if (parts is not { Length: 4 } || parts[2].LastIndexOf('.') is not (> 0 and var dot))
+        {
+            return false;
+        }
+        (ip, pod, @namespace) = (parts[1], parts[2][..dot], parts[2][(dot + 1)..]);
+        return true;
     }
 
     /// <summary>

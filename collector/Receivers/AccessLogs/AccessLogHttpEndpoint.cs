@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Observe.Collector.Pipeline;
-using Observe.Store.Mesh;
 using Observe.Topology.AccessLogs;
 
 namespace Observe.Collector.Receivers.AccessLogs;
@@ -103,14 +102,8 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
         return lines;
     }
 
-    private static ReportingProxy? Proxy(IQueryCollection query)
-    {
-        string Get(string key) => query[key].ToString() is { Length: > 0 } value ? value : MeshPeer.Unknown;
-        var peer = new MeshPeer(Get("workload"), Get("namespace"), Get("service"), Get("version"), Get("cluster"), Get("zone"));
-        var address = query["address"].ToString();
-        var proxy = new ReportingProxy(peer, address.Length > 0 ? [address] : []);
-        return proxy.IsKnown ? proxy : null;
-    }
+    private static ReportingProxy? Proxy(IQueryCollection query) => ReportingProxy.Named(
+        query["workload"], query["namespace"], query["service"], query["version"], query["cluster"], query["zone"], query["address"]);
 
     private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 

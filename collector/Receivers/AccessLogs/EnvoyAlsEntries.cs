@@ -107,23 +107,18 @@ internal static class EnvoyAlsEntries
                 }
             }
         }
-        var id = node.Id.Split('~');
         string? podName = Field("NAME"), ns = Field("NAMESPACE");
-        if (id.Length == 4 && id[2].LastIndexOf('.') is var dot and > 0)
+        var fromId = PodIdentity.TryParseNodeId(node.Id, out var idIp, out var idPod, out var idNamespace);
+        if (fromId)
         {
-            podName ??= id[2][..dot];
-            ns ??= id[2][(dot + 1)..];
+            podName ??= idPod;
+            ns ??= idNamespace;
         }
-        var proxy = PodIdentity.From(podName, ns, labels, zone: Value(node.Locality?.Zone), cluster: Field("CLUSTER_ID"));
-        if (Field("WORKLOAD_NAME") is { } workload)
-        {
-            var service = proxy.Peer.Service == proxy.Peer.Workload ? workload : proxy.Peer.Service;
-            proxy = proxy with { Peer = proxy.Peer with { Workload = workload, Service = service } };
-        }
+        var proxy = PodIdentity.From(podName, ns, labels, zone: Value(node.Locality?.Zone), cluster: Field("CLUSTER_ID")).WithWorkload(Field("WORKLOAD_NAME"));
         var addresses = Field("INSTANCE_IPS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() ?? [];
-        if (addresses.Count == 0 && id.Length == 4 && id[1].Length > 0)
+        if (addresses.Count == 0 && fromId && idIp.Length > 0)
         {
-            addresses.Add(id[1]);
+            addresses.Add(idIp);
         }
         return proxy with { Addresses = addresses };
     }

@@ -93,13 +93,12 @@ internal sealed class OtlpAccessLogs(IMeshRequestResolver resolver, IngestCounte
             return ReportingProxy.Unknown;
         }
         string? Get(string key) => AnyValueText.Find(resource, key) is { Length: > 0 } value ? value : null;
-        var nodeId = Get("node_name")?.Split('~');
         string? pod = Get("k8s.pod.name"), ns = Get("k8s.namespace.name"), ip = Get("k8s.pod.ip");
-        if (nodeId is { Length: 4 } && nodeId[2].LastIndexOf('.') is var dot and > 0)
+        if (PodIdentity.TryParseNodeId(Get("node_name"), out var idIp, out var idPod, out var idNamespace))
         {
-            pod ??= nodeId[2][..dot];
-            ns ??= nodeId[2][(dot + 1)..];
-            ip ??= nodeId[1];
+            pod ??= idPod;
+            ns ??= idNamespace;
+            ip ??= idIp;
         }
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Get("service.name") is { } service)
@@ -110,8 +109,7 @@ internal sealed class OtlpAccessLogs(IMeshRequestResolver resolver, IngestCounte
         {
             labels["version"] = version;
         }
-        var proxy = PodIdentity.From(pod, ns, labels, ip, cluster: Get("k8s.cluster.name"), zone: Get("cloud.availability_zone") ?? Get("zone_name"));
-        var workload = Get("k8s.deployment.name") ?? Get("k8s.statefulset.name") ?? Get("k8s.daemonset.name");
-        return workload is null ? proxy : proxy with { Peer = proxy.Peer with { Workload = workload, Service = proxy.Peer.Service == proxy.Peer.Workload ? workload : proxy.Peer.Service } };
+        return PodIdentity.From(pod, ns, labels, ip, cluster: Get("k8s.cluster.name"), zone: Get("cloud.availability_zone") ?? Get("zone_name"))
+            .WithWorkload(Get("k8s.deployment.name") ?? Get("k8s.statefulset.name") ?? Get("k8s.daemonset.name"));
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Observe.Store.Mesh;
 using Observe.Topology.AccessLogs;
 
 namespace Observe.Collector.Receivers.AccessLogs.Tail;
@@ -26,11 +25,6 @@ internal sealed class AccessLogTailService(TailOptions options, LogFileTail tail
         await ingest.IngestAsync(lines, format, Proxy(file), new LineOrigin("tail", file.Path), cancellationToken).ConfigureAwait(false);
     }
 
-    private static ReportingProxy? Proxy(TailedFileOptions file)
-    {
-        static string Known(string? value) => string.IsNullOrWhiteSpace(value) ? MeshPeer.Unknown : value;
-        var proxy = new ReportingProxy(
-            new MeshPeer(Known(file.Workload), Known(file.Namespace), Known(file.Service ?? file.Workload), Known(file.Version), Known(file.Cluster), Known(file.Zone)), []);
-        return proxy.IsKnown ? proxy : null;
-    }
+    private static ReportingProxy? Proxy(TailedFileOptions file) =>
+        ReportingProxy.Named(file.Workload, file.Namespace, file.Service ?? file.Workload, file.Version, file.Cluster, file.Zone);
 }
