@@ -60,6 +60,23 @@ internal sealed class PayloadBuffer : IDisposable
     /// Decompresses gzip data, stopping as soon as the output passes <paramref name="limit"/>, so a
     /// small "gzip bomb" cannot make the process allocate its expanded size.
     /// </summary>
+    /// <summary>
+    /// The body as sent under HTTP <c>Content-Encoding</c> <paramref name="encoding"/>: a gunzipped copy
+    /// for gzip (the caller disposes it), null for none or identity (use the body itself).
+    /// </summary>
+    public static PayloadBuffer? Decode(PayloadBuffer body, string encoding, long limit)
+    {
+        if (string.Equals(encoding, "gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            return Gunzip(body.Memory, limit);
+        }
+        if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnsupportedEncodingException($"Content-Encoding '{(encoding.Length <= 80 ? encoding : encoding[..80] + "…")}' is not supported; use gzip or none");
+        }
+        return null;
+    }
+
     /// <summary>A 10-byte header, an empty deflate block and the 8-byte trailer.</summary>
     private const int MinimumGzipLength = 20;
 
@@ -164,3 +181,6 @@ internal sealed class PayloadTooLargeException(string message) : Exception(messa
 
 /// <summary>The request cannot be decoded (400 / INVALID_ARGUMENT); the message says what and where.</summary>
 internal sealed class InvalidPayloadException(string message) : Exception(message);
+
+/// <summary>A Content-Encoding other than gzip or none.</summary>
+internal sealed class UnsupportedEncodingException(string message) : Exception(message);

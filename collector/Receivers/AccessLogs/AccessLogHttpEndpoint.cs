@@ -44,15 +44,7 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
             PayloadBuffer? inflated = null;
             try
             {
-                var encoding = context.Request.Headers.ContentEncoding.ToString();
-                if (string.Equals(encoding, "gzip", StringComparison.OrdinalIgnoreCase))
-                {
-                    inflated = PayloadBuffer.Gunzip(body.Memory, options.MaxRequestBytes);
-                }
-                else if (encoding.Length > 0 && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
-                {
-                    return Error(415, $"Content-Encoding '{Truncate(encoding)}' is not supported; use gzip or none");
-                }
+                inflated = PayloadBuffer.Decode(body, context.Request.Headers.ContentEncoding.ToString(), options.MaxRequestBytes);
                 var lines = Lines((inflated ?? body).Memory, options.MaxLineBytes);
                 var result = await ingest.IngestAsync(lines, format, proxy, Origin, context.RequestAborted).ConfigureAwait(false);
                 return Results.Json(new { parsed = result.Parsed, unparsed = result.Unparsed, errors = result.Errors.Select(e => new { line = e.Line, error = e.Error }) });
@@ -64,6 +56,10 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
             catch (PayloadTooLargeException e)
             {
                 return Error(413, e.Message);
+            }
+            catch (UnsupportedEncodingException e)
+            {
+                return Error(415, e.Message);
             }
             catch (IngestRefusedException e)
             {

@@ -70,7 +70,7 @@ internal sealed class EnvoyAlsEndpoint(AccessLogIngest ingest, OtlpOptions optio
                     await ingest.IngestRecordsAsync(entries, proxy, Origin with { File = logName }, "envoy-als", context.RequestAborted).ConfigureAwait(false);
                 }
             }
-            await WriteMessageAsync(context, new StreamAccessLogsResponse()).ConfigureAwait(false);
+            await OtlpGrpcEndpoint.WriteMessageAsync(context, new StreamAccessLogsResponse()).ConfigureAwait(false);
             context.Response.AppendTrailer("grpc-status", "0");
         }
         catch (GrpcProtocolException e)
@@ -129,14 +129,5 @@ internal sealed class EnvoyAlsEndpoint(AccessLogIngest ingest, OtlpOptions optio
         {
             throw new GrpcProtocolException(GrpcStatus.InvalidArgument, $"message {number}: {e.Message}");
         }
-    }
-
-    private static async Task WriteMessageAsync(HttpContext context, IMessage reply)
-    {
-        var size = reply.CalculateSize();
-        var frame = new byte[FrameHeader + size];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)size);
-        reply.WriteTo(frame.AsSpan(FrameHeader));
-        await context.Response.Body.WriteAsync(frame, context.RequestAborted).ConfigureAwait(false);
     }
 }

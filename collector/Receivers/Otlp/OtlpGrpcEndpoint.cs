@@ -111,7 +111,8 @@ internal sealed class OtlpGrpcEndpoint(OtlpExport export, OtlpOptions options, I
         return signal.ParseProtobuf(inflated.Span);
     }
 
-    private static async Task WriteMessageAsync(HttpContext context, IMessage reply)
+    /// <summary>Writes one length-prefixed, uncompressed gRPC message.</summary>
+    internal static async Task WriteMessageAsync(HttpContext context, IMessage reply)
     {
         var size = reply.CalculateSize();
         var frame = new byte[FrameHeader + size];

@@ -59,25 +59,9 @@ internal sealed class OtlpHttpEndpoint(OtlpExport export, OtlpOptions options, I
     {
         var limit = options.MaxRequestBytes;
         using var body = await PayloadBuffer.ReadAsync(context.Request.Body, limit, context.Request.ContentLength, context.RequestAborted).ConfigureAwait(false);
-        var encoding = context.Request.Headers.ContentEncoding.ToString();
-        PayloadBuffer? inflated = null;
-        try
-        {
-            if (string.Equals(encoding, "gzip", StringComparison.OrdinalIgnoreCase))
-            {
-                inflated = PayloadBuffer.Gunzip(body.Memory, limit);
-            }
-            else if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new UnsupportedEncodingException($"Content-Encoding '{encoding}' is not supported; use gzip or none");
-            }
-            var payload = (inflated ?? body).Span;
-            return mediaType == Json ? signal.ParseJson(payload) : signal.ParseProtobuf(payload);
-        }
-        finally
-        {
-            inflated?.Dispose();
-        }
+        using var inflated = PayloadBuffer.Decode(body, context.Request.Headers.ContentEncoding.ToString(), limit);
+        var payload = (inflated ?? body).Span;
+        return mediaType == Json ? signal.ParseJson(payload) : signal.ParseProtobuf(payload);
     }
 
     private static Task FailAsync(HttpContext context, string mediaType, int status, string message) =>
@@ -116,6 +100,4 @@ internal sealed class OtlpHttpEndpoint(OtlpExport export, OtlpOptions options, I
         var end = contentType.IndexOf(';');
         return (end < 0 ? contentType : contentType[..end]).Trim().ToLowerInvariant();
     }
-
-    private sealed class UnsupportedEncodingException(string message) : Exception(message);
 }
