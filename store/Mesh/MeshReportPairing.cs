@@ -64,6 +64,7 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
 
     private readonly string _reports = $"`{database}`.{MeshSchema.Reports.Name}";
     private readonly string _requests = $"`{database}`.{MeshSchema.Requests.Name}";
+    private string? _insert;
     private MeshPairingProgress? _progress;
 
     /// <summary>The progress after the last step (loaded from mesh_requests on the first).</summary>
@@ -74,9 +75,9 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
     {
         var progress = _progress ??= await LoadAsync(cancellationToken).ConfigureAwait(false);
         var from = Math.Min(progress.Reports, progress.SourceReports);
-        var newest = await ScalarAsync(
+        var newest = ulong.Parse((await FieldsAsync(
             $"SELECT max(_block_number) FROM {_reports} WHERE {MaxBlockOfPart} > {{from:UInt64}} AND _block_number > {{from:UInt64}}",
-            new QueryParameters().Add("from", from), cancellationToken).ConfigureAwait(false);
+            new QueryParameters().Add("from", from), cancellationToken).ConfigureAwait(false))[0]);
         if (newest <= progress.Reports && newest <= progress.SourceReports)
         {
             return progress;
@@ -88,13 +89,12 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
             .Add("from", from)
             .Add("through", through)
             .Add("window_ms", (long)options.Window.TotalMilliseconds);
-        var readyText = await store.QueryAsync($$"""
+        var ready = await FieldsAsync($$"""
             SELECT minIf(_block_number, ReceivedAt > now64(3) - toIntervalMillisecond({window_ms:Int64})),
                    toUnixTimestamp64Milli(min(ReceivedAt))
             FROM {{_reports}}
             WHERE {{MaxBlockOfPart}} > {from:UInt64} AND _block_number > {from:UInt64} AND _block_number <= {through:UInt64}
-            """, "TabSeparated", window, cancellationToken).ConfigureAwait(false);
-        var ready = System.Text.Encoding.UTF8.GetString(readyText).TrimEnd('\n').Split('\t');
+            """, window, cancellationToken).ConfigureAwait(false);
         var young = ulong.Parse(ready[0]);
         var sourcesThrough = Math.Max(progress.SourceReports, young == 0 ? through : young - 1);
         // Partners of a report arrive within the window of it; reports older than that are not searched.
@@ -107,26 +107,23 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
             .Add("sources_from", progress.SourceReports)
             .Add("sources_through", next.SourceReports)
             .Add("since_ms", since);
-        await store.ExecuteAsync(InsertSql(), parameters, cancellationToken).ConfigureAwait(false);
+        await store.ExecuteAsync(_insert ??= InsertSql(), parameters, cancellationToken).ConfigureAwait(false);
         _progress = next;
         return next;
     }
 
     private async Task<MeshPairingProgress> LoadAsync(CancellationToken cancellationToken)
     {
-        var text = System.Text.Encoding.UTF8.GetString(await store.QueryAsync(
-            $"SELECT max(ReportsThrough), max(SourceReportsThrough) FROM {_requests}", "TabSeparated", null, cancellationToken).ConfigureAwait(false));
-        var fields = text.TrimEnd('\n').Split('\t');
+        var fields = await FieldsAsync($"SELECT max(ReportsThrough), max(SourceReportsThrough) FROM {_requests}", null, cancellationToken).ConfigureAwait(false);
         var reports = ulong.Parse(fields[0]);
         var sources = ulong.Parse(fields[1]);
         return new MeshPairingProgress(reports, sources, Math.Max(reports, sources));
     }
 
-    private async Task<ulong> ScalarAsync(string sql, QueryParameters parameters, CancellationToken cancellationToken)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false));
-        return ulong.Parse(text.TrimEnd('\n'));
-    }
+    /// <summary>The fields of a one-row answer.</summary>
+    private async Task<string[]> FieldsAsync(string sql, QueryParameters? parameters, CancellationToken cancellationToken) =>
+        System.Text.Encoding.UTF8.GetString(await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false))
+            .TrimEnd('\n').Split('\t');
 
     /// <summary>
     /// Callee and one-sided reports of the new blocks, each enriched from the caller's report of

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Observe.Store.Mesh;
 using Observe.Topology.AccessLogs;
 
 namespace Observe.Collector.Receivers.AccessLogs;
@@ -55,8 +54,12 @@ internal static class AccessLogLine
         {
             throw new AccessLogFormatException($"not valid UTF-8 at byte {e.Index}");
         }
-        return Parse(text.AsSpan().Trim().ToString(), format, depth: 0);
+        return Parse(text, format);
     }
+
+    /// <summary>Parses an already decoded line (an OTLP log body).</summary>
+    public static (AccessLogRecord Record, AccessLogFormat Format) Parse(string text, AccessLogFormat? format) =>
+        Parse(text.Trim(), format, depth: 0);
 
     private static (AccessLogRecord, AccessLogFormat) Parse(string text, AccessLogFormat? format, int depth)
     {

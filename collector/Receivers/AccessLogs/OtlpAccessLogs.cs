@@ -1,6 +1,5 @@
 using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.Otlp;
-using Observe.Store.Mesh;
 using Observe.Topology.AccessLogs;
 using Observe.Topology.Mesh;
 using OpenTelemetry.Proto.Collector.Logs.V1;
@@ -41,7 +40,7 @@ internal sealed class OtlpAccessLogs(IMeshRequestResolver resolver, IngestCounte
                     try
                     {
                         var line = body?.ValueCase == AnyValue.ValueOneofCase.KvlistValue ? AnyValueText.ToText(body) : body?.StringValue ?? "";
-                        var (record, _) = AccessLogLine.Parse(System.Text.Encoding.UTF8.GetBytes(line), format: null);
+                        var (record, _) = AccessLogLine.Parse(line, format: null);
                         proxy ??= Proxy(resource);
                         if (record.StartTime == default)
                         {
