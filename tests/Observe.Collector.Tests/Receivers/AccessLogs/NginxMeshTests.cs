@@ -44,7 +44,8 @@ public sealed class NginxMeshTests
         await SendAsync(2, HttpMethod.Get, "/orders/x?status=500");
         await SendAsync(1, HttpMethod.Get, "/nowhere"); // nginx's own 404, no upstream
 
-        Assert.True(await Loopback.EventuallyAsync(async () => await observe.CountAsync("mesh_requests") >= 17, TimeSpan.FromSeconds(30)),
+        // The rollups are written right after the rows they roll up (the same insert): wait for them.
+        Assert.True(await Loopback.EventuallyAsync(async () => await observe.QueryAsync("SELECT sum(Requests) FROM {db}.mesh_edges_1m") == "17", TimeSpan.FromSeconds(30)),
             $"mesh_requests: {await observe.CountAsync("mesh_requests")}, reports: {await observe.CountAsync("mesh_reports")}");
 
         Assert.Equal(
