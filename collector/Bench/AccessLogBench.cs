@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -59,18 +58,16 @@ internal static class AccessLogBench
         var reference = await RawEngineAsync(jsonBodies, settings.ReferenceLines, cancellationToken).ConfigureAwait(false);
 
         var table = new Table().AddColumns("measure", "Istio JSON (POST)", "Istio text (OTLP logs)");
-        table.AddRow("lines/s committed (mesh_reports rows counted in the store)", $"{json.LinesPerSecond:N0}", $"{text.LinesPerSecond:N0}");
+        table.AddRow("lines/s committed (mesh_reports rows counted in the store)", $"{json.RowsPerSecond:N0}", $"{text.RowsPerSecond:N0}");
         table.AddRow("requests answered OK / refused / failed", $"{json.Ok:N0} / {json.Refused:N0} / {json.Failed:N0}", $"{text.Ok:N0} / {text.Refused:N0} / {text.Failed:N0}");
         table.AddRow("server CPU (cores busy, of " + Environment.ProcessorCount + ")", $"{json.ServerCores:0.00}", $"{text.ServerCores:0.00}");
         table.AddRow("load generator CPU (cores busy)", $"{json.ClientCores:0.00}", $"{text.ClientCores:0.00}");
         table.AddRow("server peak RSS", $"{json.PeakRssBytes / 1048576.0:N0} MiB", $"{text.PeakRssBytes / 1048576.0:N0} MiB");
         table.AddRow("raw engine: same mesh_reports + otel_logs rows from RowBinary files", $"{reference:N0} lines/s", "");
-        table.AddRow("[bold]Observe / raw engine[/]", $"[bold]{json.LinesPerSecond / reference:P0}[/]", $"[bold]{text.LinesPerSecond / reference:P0}[/]");
+        table.AddRow("[bold]Observe / raw engine[/]", $"[bold]{json.RowsPerSecond / reference:P0}[/]", $"[bold]{text.RowsPerSecond / reference:P0}[/]");
         AnsiConsole.Write(table);
         return 0;
     }
-
-    private sealed record Measurement(double LinesPerSecond, long Ok, long Refused, long Failed, double ServerCores, double ClientCores, long PeakRssBytes);
 
     private static readonly string[] Workloads = ["productpage-v1", "reviews-v1", "reviews-v2", "reviews-v3", "ratings-v1", "details-v1"];
 
@@ -139,32 +136,10 @@ internal static class AccessLogBench
             }
         })).ToList();
 
-        var warmup = TimeSpan.FromSeconds(Math.Clamp(settings.Seconds / 5.0, 1, 5));
-        Measurement? result = null;
-        await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new RemainingTimeColumn()).StartAsync(async context =>
-        {
-            var task = context.AddTask(name, maxValue: settings.Seconds + warmup.TotalSeconds);
-            var clock = Stopwatch.StartNew();
-            await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
-            var rows0 = await server.RowsAsync(MeshSchema.Reports.Name, cancellationToken).ConfigureAwait(false);
-            var cpu0 = server.CpuTime();
-            var self0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var t0 = clock.Elapsed;
-            while (clock.Elapsed - t0 < TimeSpan.FromSeconds(settings.Seconds))
-            {
-                task.Value = clock.Elapsed.TotalSeconds;
-                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
-            }
-            var rows1 = await server.RowsAsync(MeshSchema.Reports.Name, cancellationToken).ConfigureAwait(false);
-            var elapsed = (clock.Elapsed - t0).TotalSeconds;
-            var cpu = (server.CpuTime() - cpu0).TotalSeconds;
-            var self = (Process.GetCurrentProcess().TotalProcessorTime - self0).TotalSeconds;
-            task.Value = task.MaxValue;
-            result = new Measurement((rows1 - rows0) / elapsed, 0, 0, 0, cpu / elapsed, self / elapsed, server.PeakRssBytes());
-        }).ConfigureAwait(false);
+        var result = await BenchWindow.MeasureAsync(server, MeshSchema.Reports.Name, name, settings.Seconds, cancellationToken).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
-        return result! with { Ok = ok, Refused = refused, Failed = failed };
+        return result with { Ok = ok, Refused = refused, Failed = failed };
     }
 
     /// <summary>
@@ -216,15 +191,7 @@ internal static class AccessLogBench
             var seconds = 0.0;
             for (var t = 0; t < tables.Length; t++)
             {
-                var structure = Encoding.UTF8.GetString(await engine.QueryAsync(
-                    "SELECT arrayStringConcat(groupArray(concat('`', name, '` ', type)), ', ') FROM (SELECT name, type FROM system.columns " +
-                    "WHERE database = 'bench' AND table = {table:String} AND default_kind = '' ORDER BY position)",
-                    "TabSeparatedRaw", new QueryParameters().Add("table", tables[t].Name), cancellationToken).ConfigureAwait(false)).Trim();
-                var clock = Stopwatch.StartNew();
-                await engine.ExecuteAsync(
-                    $"INSERT INTO bench.{tables[t].Name} ({tables[t].Columns}) SELECT * FROM file({{file:String}}, 'RowBinary', {{structure:String}})",
-                    new QueryParameters().Add("file", files[t]).Add("structure", structure), cancellationToken).ConfigureAwait(false);
-                seconds += clock.Elapsed.TotalSeconds;
+                seconds += await BenchWindow.InsertFileAsync(engine, options.Database, tables[t], files[t], cancellationToken).ConfigureAwait(false);
             }
             var stored = long.Parse(Encoding.UTF8.GetString(await engine.QueryAsync($"SELECT count() FROM bench.{MeshSchema.Reports.Name}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             if (stored != written)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using Observe.Collector.Receivers.Otlp;
 using Observe.Store;
@@ -35,18 +34,16 @@ internal static class IngestBench
         var reference = await RawEngineAsync(requests, settings.ReferenceRows, cancellationToken).ConfigureAwait(false);
 
         var table = new Table().AddColumns("measure", "value");
-        table.AddRow("spans/s committed (counted in the store)", $"{server.SpansPerSecond:N0}");
+        table.AddRow("spans/s committed (counted in the store)", $"{server.RowsPerSecond:N0}");
         table.AddRow("requests answered OK / refused / failed", $"{server.Ok:N0} / {server.Refused:N0} / {server.Failed:N0}");
         table.AddRow("server CPU (cores busy, of " + Environment.ProcessorCount + ")", $"{server.ServerCores:0.00}");
         table.AddRow("load generator CPU (cores busy)", $"{server.ClientCores:0.00}");
         table.AddRow("server peak RSS", $"{server.PeakRssBytes / 1048576.0:N0} MiB");
         table.AddRow("raw engine: same rows from a RowBinary file", $"{reference:N0} rows/s");
-        table.AddRow("[bold]Observe / raw engine[/]", $"[bold]{server.SpansPerSecond / reference:P0}[/]");
+        table.AddRow("[bold]Observe / raw engine[/]", $"[bold]{server.RowsPerSecond / reference:P0}[/]");
         AnsiConsole.Write(table);
         return 0;
     }
-
-    private sealed record Measurement(double SpansPerSecond, long Ok, long Refused, long Failed, double ServerCores, double ClientCores, long PeakRssBytes);
 
     private static async Task<Measurement> LoadAsync(ServerProcess server, byte[][] encoded, Settings settings, CancellationToken cancellationToken)
     {
@@ -78,34 +75,11 @@ internal static class IngestBench
             }
         }))).ToList();
 
-        var warmup = TimeSpan.FromSeconds(Math.Clamp(settings.Seconds / 5.0, 1, 5));
-        var progress = AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new RemainingTimeColumn());
-        Measurement? result = null;
-        await progress.StartAsync(async context =>
-        {
-            var task = context.AddTask("load", maxValue: settings.Seconds + warmup.TotalSeconds);
-            var clock = Stopwatch.StartNew();
-            await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
-            var rows0 = await server.RowsAsync(OtelSchema.Traces.Name, cancellationToken).ConfigureAwait(false);
-            var cpu0 = server.CpuTime();
-            var self0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var t0 = clock.Elapsed;
-            while (clock.Elapsed - t0 < TimeSpan.FromSeconds(settings.Seconds))
-            {
-                task.Value = clock.Elapsed.TotalSeconds;
-                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
-            }
-            var rows1 = await server.RowsAsync(OtelSchema.Traces.Name, cancellationToken).ConfigureAwait(false);
-            var elapsed = (clock.Elapsed - t0).TotalSeconds;
-            var cpu = (server.CpuTime() - cpu0).TotalSeconds;
-            var self = (Process.GetCurrentProcess().TotalProcessorTime - self0).TotalSeconds;
-            task.Value = task.MaxValue;
-            result = new Measurement((rows1 - rows0) / elapsed, 0, 0, 0, cpu / elapsed, self / elapsed, server.PeakRssBytes());
-        }).ConfigureAwait(false);
+        var result = await BenchWindow.MeasureAsync(server, OtelSchema.Traces.Name, "load", settings.Seconds, cancellationToken).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(workers).ConfigureAwait(false);
         clients.ForEach(c => c.Dispose());
-        return result! with { Ok = ok, Refused = refused, Failed = failed };
+        return result with { Ok = ok, Refused = refused, Failed = failed };
     }
 
     /// <summary>
@@ -139,16 +113,7 @@ internal static class IngestBench
             var options = new StoreOptions { DataPath = Path.Combine(directory, "data"), Database = "bench" };
             await using var engine = ClickHouseStore.Open(options);
             await ClickHouseStore.MigrateAsync(engine, options, cancellationToken).ConfigureAwait(false);
-            // The file's columns are the insert's columns, with the table's types.
-            var structure = System.Text.Encoding.UTF8.GetString(await engine.QueryAsync(
-                "SELECT arrayStringConcat(groupArray(concat('`', name, '` ', type)), ', ') FROM (SELECT name, type FROM system.columns " +
-                "WHERE database = 'bench' AND table = {table:String} AND default_kind = '' ORDER BY position)",
-                "TabSeparatedRaw", new QueryParameters().Add("table", OtelSchema.Traces.Name), cancellationToken).ConfigureAwait(false)).Trim();
-            var clock = Stopwatch.StartNew();
-            await engine.ExecuteAsync(
-                $"INSERT INTO bench.{OtelSchema.Traces.Name} ({OtelSchema.Traces.Columns}) SELECT * FROM file({{file:String}}, 'RowBinary', {{structure:String}})",
-                new QueryParameters().Add("file", file).Add("structure", structure), cancellationToken).ConfigureAwait(false);
-            var seconds = clock.Elapsed.TotalSeconds;
+            var seconds = await BenchWindow.InsertFileAsync(engine, options.Database, OtelSchema.Traces, file, cancellationToken).ConfigureAwait(false);
             var stored = long.Parse(System.Text.Encoding.UTF8.GetString(await engine.QueryAsync($"SELECT count() FROM bench.{OtelSchema.Traces.Name}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             if (stored != written)
             {
