@@ -60,8 +60,6 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
 {
     private const string MaxBlockOfPart = "toUInt64(splitByChar('_', _part)[3])";
 
-    private static readonly string[] PeerFields = ["Workload", "Namespace", "Service", "Version", "Cluster", "Zone"];
-
     private readonly string _reports = $"`{database}`.{MeshSchema.Reports.Name}";
     private readonly string _requests = $"`{database}`.{MeshSchema.Requests.Name}";
     private string? _insert;
@@ -133,7 +131,7 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
     private string InsertSql()
     {
         var columns = MeshSchema.Requests.Columns;
-        var enrichable = PeerFields.SelectMany(f => new[] { "Source" + f, "Destination" + f }).ToHashSet();
+        var enrichable = MeshSchema.PeerFields.SelectMany(f => new[] { "Source" + f, "Destination" + f }).ToHashSet();
         var calleeColumns = string.Join(", ", columns.Split(", ").Select(c => c switch
         {
             _ when enrichable.Contains(c) => $"if(d.{c} = 'unknown' AND s.caller_{c} != '', s.caller_{c}, d.{c}) AS {c}",

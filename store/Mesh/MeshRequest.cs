@@ -8,11 +8,40 @@ public sealed record MeshPeer(
     string Service = MeshPeer.Unknown,
     string Version = MeshPeer.Unknown,
     string Cluster = MeshPeer.Unknown,
-    string Zone = MeshPeer.Unknown)
+    string Zone = MeshPeer.Unknown,
+    MeshPeerKind Kind = MeshPeerKind.Workload)
 {
     public const string Unknown = "unknown";
 
+    /// <summary>The kind as stored: a workload nobody could name is an unknown node, not a workload.</summary>
+    public string KindName => Kind == MeshPeerKind.Workload && Workload is Unknown or "" ? "unknown" : Kind.ToString().ToLowerInvariant();
+
     public static MeshPeer None { get; } = new();
+}
+
+/// <summary>What a node of the graph is.</summary>
+public enum MeshPeerKind
+{
+    /// <summary>A workload of the mesh (or an instrumented service).</summary>
+    Workload,
+
+    /// <summary>An ingress or egress gateway.</summary>
+    Gateway,
+
+    /// <summary>The virtual caller of requests that entered from outside (root spans, unknown downstreams).</summary>
+    User,
+
+    /// <summary>A database named by a client span's db.system / db.name.</summary>
+    Database,
+
+    /// <summary>A broker named by messaging.system / messaging.destination.</summary>
+    Messaging,
+
+    /// <summary>A host outside the mesh (peer.service, server.address, a passthrough cluster).</summary>
+    External,
+
+    /// <summary>A peer nothing identified.</summary>
+    Unknown,
 }
 
 /// <summary>Who reported a request: the caller's proxy, the callee's, or neither (e.g. a span pair).</summary>

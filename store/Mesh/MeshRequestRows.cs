@@ -49,6 +49,7 @@ public static class MeshRequestRows
         w.String(OrUnknown(peer.Version));
         w.String(OrUnknown(peer.Cluster));
         w.String(OrUnknown(peer.Zone));
+        w.String(peer.KindName);
     }
 
     private static string OrUnknown(string value) => string.IsNullOrEmpty(value) ? MeshPeer.Unknown : value;

@@ -11,8 +11,8 @@ public static class MeshSchema
 {
     public static readonly TableSpec Requests = new("mesh_requests",
         "Timestamp, RequestId, TraceId, Reporter, Origin, " +
-        "SourceWorkload, SourceNamespace, SourceService, SourceVersion, SourceCluster, SourceZone, " +
-        "DestinationWorkload, DestinationNamespace, DestinationService, DestinationVersion, DestinationCluster, DestinationZone, " +
+        "SourceWorkload, SourceNamespace, SourceService, SourceVersion, SourceCluster, SourceZone, SourceKind, " +
+        "DestinationWorkload, DestinationNamespace, DestinationService, DestinationVersion, DestinationCluster, DestinationZone, DestinationKind, " +
         "Protocol, Method, Authority, Path, ResponseCode, GrpcStatus, ResponseFlags, Duration, BytesReceived, BytesSent, Mtls, Error, " +
         "UpstreamCluster, UpstreamHost");
 
@@ -23,7 +23,11 @@ public static class MeshSchema
     /// </summary>
     public static readonly TableSpec Reports = new("mesh_reports", Requests.Columns);
 
-    /// <summary>Rollup tables by window: edges (source → destination) and workloads (as a destination).</summary>
+    /// <summary>
+    /// Rollup tables by window: edges (source → destination) and workloads (as a destination).
+    /// Both are keyed by Origin as well, so that readers can prefer a proxy's record of an edge to
+    /// the span pair describing the same calls.
+    /// </summary>
     public static IReadOnlyList<(string Table, int WindowSeconds)> EdgeRollups { get; } = [("mesh_edges_10s", 10), ("mesh_edges_1m", 60)];
 
     public static IReadOnlyList<(string Table, int WindowSeconds)> WorkloadRollups { get; } = [("mesh_workloads_10s", 10), ("mesh_workloads_1m", 60)];
@@ -31,9 +35,17 @@ public static class MeshSchema
     /// <summary>The quantiles every latency digest is read at, in milliseconds.</summary>
     public const string LatencyQuantiles = "0.5, 0.95, 0.99";
 
+    /// <summary>
+    /// Upper bounds, in milliseconds, of the latency histogram the rollups keep beside the digest:
+    /// counts per bucket answer "how many requests took at most T", which latency SLIs need and
+    /// a quantile digest cannot give. The last bucket counts everything slower.
+    /// </summary>
+    public static IReadOnlyList<double> LatencyBucketsMillis { get; } = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+
     private const string Peer = "LowCardinality(String) CODEC(ZSTD(1))";
 
-    private static readonly string[] PeerFields = ["Workload", "Namespace", "Service", "Version", "Cluster", "Zone"];
+    /// <summary>The fields of one side of a request; columns are these prefixed with Source or Destination.</summary>
+    internal static IReadOnlyList<string> PeerFields { get; } = ["Workload", "Namespace", "Service", "Version", "Cluster", "Zone", "Kind"];
 
     /// <summary>The columns of a request, shared by mesh_requests and the mesh_reports staging table.</summary>
     private static string RequestColumns => $"""
@@ -64,7 +76,7 @@ public static class MeshSchema
 
     private static string Names(string side) => string.Join(", ", PeerFields.Select(f => side + f));
 
-    internal static Migration Migration { get; } = new(2, "mesh_requests and its 10 s / 1 min edge and workload rollups", c =>
+    internal static Migration Migration { get; } = new(2, "mesh_requests", c =>
     [
         $"""
         CREATE TABLE IF NOT EXISTS `{c.Database}`.{Requests.Name} (
@@ -77,9 +89,6 @@ public static class MeshSchema
         {c.Ttl("toDateTime(Timestamp)", c.Retention.MeshRequests)}
         SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
         """,
-        .. EdgeRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Source")}, {Names("Destination")}, Protocol",
-            $"{Columns("Source")},\n{Columns("Destination")},\n    Protocol {Peer},")),
-        .. WorkloadRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, Names("Destination"), $"{Columns("Destination")},")),
     ]);
 
     /// <summary>
@@ -107,7 +116,32 @@ public static class MeshSchema
         """,
     ]);
 
-    /// <summary>An AggregatingMergeTree keyed by <paramref name="keys"/> and its materialized view from mesh_requests.</summary>
+    /// <summary>
+    /// Peer kinds (workload, gateway, user, database, messaging, external, unknown), and rollups
+    /// keyed by origin with the error classes health needs and a latency histogram. Rollups of
+    /// earlier versions are replaced and refilled from mesh_requests.
+    /// </summary>
+    internal static Migration GraphMigration { get; } = new(4, "peer kinds; rollups by origin with error classes and latency buckets", c =>
+    [
+        .. new[] { Requests.Name, Reports.Name }.Select(table => $"""
+            ALTER TABLE `{c.Database}`.{table}
+                ADD COLUMN IF NOT EXISTS SourceKind LowCardinality(String) DEFAULT if(SourceWorkload = 'unknown', 'unknown', 'workload') CODEC(ZSTD(1)) AFTER SourceZone,
+                ADD COLUMN IF NOT EXISTS DestinationKind LowCardinality(String) DEFAULT if(DestinationWorkload = 'unknown', 'unknown', 'workload') CODEC(ZSTD(1)) AFTER DestinationZone
+            """),
+        .. EdgeRollups.Concat(WorkloadRollups).SelectMany(r => new[]
+        {
+            $"DROP VIEW IF EXISTS `{c.Database}`.{r.Table}_mv",
+            $"DROP TABLE IF EXISTS `{c.Database}`.{r.Table}",
+        }),
+        .. EdgeRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Source")}, {Names("Destination")}, Protocol, Origin",
+            $"{Columns("Source")},\n{Columns("Destination")},\n    Protocol {Peer},\n    Origin {Peer},")),
+        .. WorkloadRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Destination")}, Origin", $"{Columns("Destination")},\n    Origin {Peer},")),
+    ]);
+
+    /// <summary>
+    /// An AggregatingMergeTree keyed by <paramref name="keys"/>, its materialized view from
+    /// mesh_requests, and the statement that fills it from the requests already stored.
+    /// </summary>
     private static IEnumerable<string> Rollup(SchemaContext c, string table, int windowSeconds, string keys, string keyColumns)
     {
         yield return $"""
@@ -116,28 +150,44 @@ public static class MeshSchema
             {keyColumns}
                 Requests SimpleAggregateFunction(sum, UInt64),
                 Errors SimpleAggregateFunction(sum, UInt64),
+                ClientErrors SimpleAggregateFunction(sum, UInt64),
+                ServerErrors SimpleAggregateFunction(sum, UInt64),
+                GrpcErrors SimpleAggregateFunction(sum, UInt64),
                 MtlsRequests SimpleAggregateFunction(sum, UInt64),
                 BytesReceived SimpleAggregateFunction(sum, UInt64),
                 BytesSent SimpleAggregateFunction(sum, UInt64),
-                LatencyMillis AggregateFunction(quantilesTDigest({LatencyQuantiles}), Float64)
+                LatencyMillis AggregateFunction(quantilesTDigest({LatencyQuantiles}), Float64),
+                LatencyBuckets AggregateFunction(sumForEach, Array(UInt64))
             ) ENGINE = AggregatingMergeTree()
             PARTITION BY toDate(Window)
             ORDER BY ({keys}, Window)
             {c.Ttl("Window", c.Retention.Rollups)}
             SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
             """;
-        yield return $"""
-            CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
-            AS SELECT
+        var select = $"""
+            SELECT
                 toStartOfInterval(Timestamp, INTERVAL {windowSeconds} SECOND) AS Window,
                 {keys},
                 count() AS Requests,
                 countIf(Error) AS Errors,
+                countIf(ResponseCode BETWEEN 400 AND 499) AS ClientErrors,
+                countIf(ResponseCode >= 500 OR (Error AND ResponseCode = 0 AND GrpcStatus <= 0)) AS ServerErrors,
+                countIf(GrpcStatus > 0) AS GrpcErrors,
                 countIf(Mtls) AS MtlsRequests,
                 sum(BytesReceived) AS BytesReceived,
                 sum(BytesSent) AS BytesSent,
-                quantilesTDigestState({LatencyQuantiles})(Duration / 1e6) AS LatencyMillis
+                quantilesTDigestState({LatencyQuantiles})(Duration / 1e6) AS LatencyMillis,
+                sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b), [{string.Join(", ", LatencyBucketsMillis)}, inf])) AS LatencyBuckets
             FROM `{c.Database}`.{Requests.Name}
+            """;
+        yield return $"""
+            CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
+            AS {select}
+            GROUP BY Window, {keys}
+            """;
+        yield return $"""
+            INSERT INTO `{c.Database}`.{table}
+            {select}
             GROUP BY Window, {keys}
             """;
     }
