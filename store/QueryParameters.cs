@@ -30,6 +30,10 @@ public sealed class QueryParameters : IEnumerable<KeyValuePair<string, string>>
 
     public QueryParameters Add(string name, double value) => Add(name, value.ToString("R", CultureInfo.InvariantCulture));
 
+    /// <summary>An Array(String) parameter.</summary>
+    public QueryParameters Add(string name, IEnumerable<string> values) =>
+        Add(name, "[" + string.Join(",", values.Select(v => "'" + v.Replace("\\", "\\\\").Replace("'", "\\'") + "'")) + "]");
+
     /// <summary>A DateTime64(9) parameter as nanoseconds since the Unix epoch.</summary>
     public QueryParameters AddUnixNanos(string name, DateTimeOffset value) =>
         Add(name, UnixTime.Nanos(value));

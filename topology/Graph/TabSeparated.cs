@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+
+namespace Observe.Topology.Graph;
+
+/// <summary>Reads ClickHouse's TabSeparated answers: rows of tab-separated fields, escaped with backslashes.</summary>
+internal static class TabSeparated
+{
+    public static IEnumerable<string[]> Rows(byte[] answer)
+    {
+        var text = Encoding.UTF8.GetString(answer);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split('\t');
+            for (var i = 0; i < fields.Length; i++)
+            {
+                if (fields[i].Contains('\\'))
+                {
+                    fields[i] = Unescape(fields[i]);
+                }
+            }
+            yield return fields;
+        }
+    }
+
+    public static long Long(string field) => long.Parse(field, CultureInfo.InvariantCulture);
+
+    public static double Double(string field) => field switch
+    {
+        "nan" or "-nan" => double.NaN,
+        "inf" => double.PositiveInfinity,
+        "-inf" => double.NegativeInfinity,
+        _ => double.Parse(field, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>An Array(Float64) field: [1.5,2,3].</summary>
+    public static double[] Doubles(string field) =>
+        field.Length <= 2 ? [] : [.. field[1..^1].Split(',').Select(Double)];
+
+    private static string Unescape(string field)
+    {
+        var builder = new StringBuilder(field.Length);
+        for (var i = 0; i < field.Length; i++)
+        {
+            var c = field[i];
+            if (c != '\\' || i + 1 == field.Length)
+            {
+                builder.Append(c);
+                continue;
+            }
+            builder.Append(field[++i] switch
+            {
+                't' => '\t',
+                'n' => '\n',
+                'r' => '\r',
+                '0' => '\0',
+                'b' => '\b',
+                'f' => '\f',
+                var other => other,
+            });
+        }
+        return builder.ToString();
+    }
+}
