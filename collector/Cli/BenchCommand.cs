@@ -36,7 +36,25 @@ internal static class BenchCommand
             Positive(parse.GetValue(logConnections), "--connections"),
             Positive(parse.GetValue(lines), "--lines"),
             Positive(parse.GetValue(referenceLines), "--reference-lines")), cancellationToken));
-        return new Command("bench", "Benchmarks.") { ingest, accessLogs };
+        var workloads = new Option<int>("--workloads") { Description = "Workloads of the synthetic mesh (about 2.5 edges each).", DefaultValueFactory = _ => 200 };
+        var zones = new Option<int>("--zones") { Description = "Availability zones the workloads are spread over.", DefaultValueFactory = _ => 3 };
+        var hours = new Option<int>("--hours") { Description = "Hours of traffic loaded, ending now (at least the measured hour).", DefaultValueFactory = _ => 24 };
+        var perWindow = new Option<double>("--requests-per-window") { Description = "Average requests per edge per 10 s window.", DefaultValueFactory = _ => 3 };
+        var runs = new Option<int>("--runs") { Description = "Timed repetitions of each operation, after one warm-up.", DefaultValueFactory = _ => 15 };
+        var topology = new Command("topology", "Service graph, replay and live tick from the rollups on a day of synthetic mesh traffic, in process; vs the same graph from raw spans.")
+        {
+            workloads, zones, hours, perWindow, runs,
+        };
+        topology.SetAction((parse, cancellationToken) =>
+        {
+            // Tiers need a few workloads; the day must hold the measured hour and stay inside
+            // mesh_requests' default retention (7 days), or the engine drops the rows at insert.
+            var w = parse.GetValue(workloads) is var n and >= 5 ? n : throw new ArgumentException($"--workloads must be at least 5, got {parse.GetValue(workloads)}.");
+            var h = parse.GetValue(hours) is var d and >= 1 and < 7 * 24 ? d : throw new ArgumentException($"--hours must be 1 to {7 * 24 - 1}, got {parse.GetValue(hours)}.");
+            return TopologyBench.RunAsync(new TopologyBench.Settings(w, Positive(parse.GetValue(zones), "--zones"), h,
+                Positive(parse.GetValue(perWindow), "--requests-per-window"), Positive(parse.GetValue(runs), "--runs")), cancellationToken);
+        });
+        return new Command("bench", "Benchmarks.") { ingest, accessLogs, topology };
     }
 
     private static T Positive<T>(T value, string name) where T : System.Numerics.INumber<T> =>

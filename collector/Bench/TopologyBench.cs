@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using Observe.Store;
+using Observe.Store.Mesh;
+using Observe.Store.Schema;
+using Observe.Topology.Graph;
+using Spectre.Console;
+
+namespace Observe.Collector.Bench;
+
+/// <summary>
+/// <c>observe bench topology</c>: the service-graph reader on a day of synthetic mesh traffic, in
+/// this process on an embedded engine in a fresh directory. Times one graph, a replay, a live
+/// tick, and beside them the same graph computed from raw spans, the reference the rollups are for.
+/// </summary>
+internal static class TopologyBench
+{
+    private const string Database = "bench";
+
+    public sealed record Settings(int Workloads, int Zones, int Hours, double RequestsPerWindow, int Runs);
+
+    private sealed record Timing(string Operation, double MedianMs, double P90Ms, double? TargetMs);
+
+    public static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var mesh = SyntheticMesh.Generate(settings.Workloads, settings.Zones);
+        AnsiConsole.MarkupLine($"[bold]bench topology[/]: {settings.Workloads} workloads in {settings.Zones} zones, {mesh.Edges.Count} edges " +
+                               $"({mesh.CrossZoneEdges} cross-zone), {settings.Hours} h at {settings.RequestsPerWindow:0.##} requests per edge per 10 s; " +
+                               $"{settings.Runs} runs after one warm-up");
+        AnsiConsole.MarkupLine($"machine: {Machine()}");
+
+        var directory = Directory.CreateTempSubdirectory("observe-bench-topology-").FullName;
+        try
+        {
+            var options = new StoreOptions { DataPath = Path.Combine(directory, "data"), Database = Database };
+            await using var engine = ClickHouseStore.Open(options);
+            await ClickHouseStore.MigrateAsync(engine, options, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"engine: {Markup.Escape(engine.Description)}");
+
+            // Whole minutes, so that the hour graph reads the 1 min rollup as a dashboard's would;
+            // the data ends here, and every measured window is inside it.
+            var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
+            var hour = (From: end.AddHours(-1), To: end);
+            var load = await LoadAsync(engine, mesh, settings, end, cancellationToken).ConfigureAwait(false);
+
+            var reader = new GraphReader(engine, Database, new HealthOptions(), new GraphLimits());
+            var filter = new GraphFilter(GraphGrouping.Workload);
+            var checks = new List<(string, string)>();
+            var timings = new List<Timing>();
+            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(async context =>
+            {
+                async Task<Timing> Measure(string operation, double? target, Func<int, Task> run)
+                {
+                    var task = context.AddTask(operation, maxValue: settings.Runs + 1);
+                    await run(0).ConfigureAwait(false);
+                    task.Increment(1);
+                    var times = new List<double>();
+                    for (var i = 1; i <= settings.Runs; i++)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        await run(i).ConfigureAwait(false);
+                        times.Add(clock.Elapsed.TotalMilliseconds);
+                        task.Increment(1);
+                    }
+                    times.Sort();
+                    return new Timing(operation, Percentile(times, 0.5), Percentile(times, 0.9), target);
+                }
+
+                ServiceGraph? graph = null;
+                timings.Add(await Measure("graph of 1 h (1 min rollup)", 100, async _ =>
+                    graph = await reader.GraphAsync(hour.From, hour.To, filter, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+                checks.Add(("graph of 1 h: nodes, edges", $"{graph!.Nodes.Count:N0}, {graph.Edges.Count:N0} (mesh: {mesh.Peers:N0}, {mesh.Edges.Count:N0})"));
+
+                GraphReplay? replay = null;
+                var range = new ReplayRange(hour.From, hour.To, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+                timings.Add(await Measure("replay of 1 h, 10 s steps (10 s rollup)", 500, async _ =>
+                    replay = await reader.ReplayAsync(range, filter, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+                checks.Add(("replay: frames, edges in the dictionary, edge entries over all frames",
+                    $"{replay!.Frames.Count:N0}, {replay.Edges.Count:N0}, {replay.Frames.Sum(f => f.Edges.Index.Length):N0}"));
+
+                // A live view ticks every 10 s with `to` = now, never on a minute: the 10 s rollup.
+                // Tick i is 10 s after tick i − 1, ending a little before the data does.
+                var firstTick = end.AddSeconds(-10 * (settings.Runs + 1)).AddMilliseconds(-630);
+                ServiceGraph? previous = null;
+                var changes = 0L;
+                timings.Add(await Measure("live tick: graph of the trailing 1 min + diff", 50, async i =>
+                {
+                    var to = firstTick.AddSeconds(10 * i);
+                    var next = await reader.GraphAsync(to.AddMinutes(-1), to, filter, cancellationToken).ConfigureAwait(false);
+                    if (previous is not null)
+                    {
+                        changes += Diff(previous, next);
+                    }
+                    previous = next;
+                }).ConfigureAwait(false));
+                checks.Add(("live tick: edges, nodes and edges changed per tick (health, added, removed)",
+                    $"{previous!.Edges.Count:N0}, {changes / (double)settings.Runs:0.#}"));
+
+                var naiveEdges = 0;
+                timings.Add(await Measure("naive: self-join of raw spans over 1 h", null, async _ =>
+                    naiveEdges = await SyntheticMesh.NaiveGraphAsync(engine, Database, hour.From, hour.To, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false));
+                checks.Add(("naive: edges (users → gateways have no client span)", $"{naiveEdges:N0}"));
+            }).ConfigureAwait(false);
+
+            var loaded = new Table().AddColumns("load", "rows", "seconds");
+            foreach (var (what, rows, seconds) in load)
+            {
+                loaded.AddRow(what, rows, seconds);
+            }
+            AnsiConsole.Write(loaded);
+            var checkTable = new Table().AddColumns("check", "value");
+            foreach (var (what, value) in checks)
+            {
+                checkTable.AddRow(what, value);
+            }
+            AnsiConsole.Write(checkTable);
+
+            var naive = timings.Single(t => t.TargetMs is null).MedianMs;
+            var table = new Table().AddColumns("operation", "median ms", "p90 ms", "naive / this", "target", "met");
+            foreach (var t in timings)
+            {
+                var met = t.TargetMs is { } target ? (t.MedianMs <= target ? "[green]yes[/]" : "[red]no[/]") : "";
+                table.AddRow(t.Operation, $"{t.MedianMs:N1}", $"{t.P90Ms:N1}", $"{naive / t.MedianMs:N1}×",
+                    t.TargetMs is { } ms ? $"≤ {ms:N0} ms" : "", met);
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The day of requests an hour at a time (the rollups' views run on each insert), then the last
+    /// hour as raw spans, then a pause until background merges are done, as a day-old store would be.
+    /// </summary>
+    private static async Task<List<(string, string, string)>> LoadAsync(
+        IClickHouseTransport engine, SyntheticMesh mesh, Settings settings, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string, string, string)>();
+        await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn()).StartAsync(async context =>
+        {
+            var requests = context.AddTask("mesh_requests (and rollups)", maxValue: settings.Hours);
+            var clock = Stopwatch.StartNew();
+            await mesh.CreateEdgeTableAsync(engine, Database, cancellationToken).ConfigureAwait(false);
+            var start = end.AddHours(-settings.Hours).ToUnixTimeSeconds();
+            const int WindowsPerHour = 360;
+            for (var h = 0; h < settings.Hours; h++)
+            {
+                await mesh.InsertRequestsAsync(engine, Database, start, (long)h * WindowsPerHour, WindowsPerHour, settings.RequestsPerWindow, cancellationToken).ConfigureAwait(false);
+                requests.Increment(1);
+            }
+            var requestSeconds = clock.Elapsed.TotalSeconds;
+
+            var spans = context.AddTask("otel_traces (last hour)", maxValue: 1);
+            clock.Restart();
+            await SyntheticMesh.InsertSpansAsync(engine, Database, end.AddHours(-1), end, cancellationToken).ConfigureAwait(false);
+            spans.Increment(1);
+            var spanSeconds = clock.Elapsed.TotalSeconds;
+
+            var merges = context.AddTask("background merges", maxValue: 1);
+            clock.Restart();
+            await WaitForMergesAsync(engine, cancellationToken).ConfigureAwait(false);
+            merges.Increment(1);
+            var mergeSeconds = clock.Elapsed.TotalSeconds;
+
+            string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+            rows.Add(("mesh_requests, generated in the engine (views fill the rollups)",
+                Count(await SyntheticMesh.CountAsync(engine, Database, MeshSchema.Requests.Name, cancellationToken).ConfigureAwait(false)), $"{requestSeconds:N1}"));
+            foreach (var (table, _) in MeshSchema.EdgeRollups)
+            {
+                rows.Add(($"  {table} (parts after merges: {await PartsAsync(engine, table, cancellationToken).ConfigureAwait(false)})",
+                    Count(await SyntheticMesh.CountAsync(engine, Database, table, cancellationToken).ConfigureAwait(false)), ""));
+            }
+            rows.Add(("otel_traces: client + server spans of the last hour",
+                Count(await SyntheticMesh.CountAsync(engine, Database, OtelSchema.Traces.Name, cancellationToken).ConfigureAwait(false)), $"{spanSeconds:N1}"));
+            rows.Add(("waiting for background merges", "", $"{mergeSeconds:N1}"));
+        }).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>Waits until no merge has run in the bench database for 3 s in a row (at most 10 min).</summary>
+    private static async Task WaitForMergesAsync(IClickHouseTransport engine, CancellationToken cancellationToken)
+    {
+        var quiet = 0;
+        var clock = Stopwatch.StartNew();
+        while (quiet < 3 && clock.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var answer = await engine.QueryAsync("SELECT count() FROM system.merges WHERE database = {db:String}", "TabSeparated",
+                new QueryParameters().Add("db", Database), cancellationToken).ConfigureAwait(false);
+            quiet = System.Text.Encoding.UTF8.GetString(answer).Trim() == "0" ? quiet + 1 : 0;
+            await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<string> PartsAsync(IClickHouseTransport engine, string table, CancellationToken cancellationToken)
+    {
+        var answer = await engine.QueryAsync("SELECT count() FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active", "TabSeparated",
+            new QueryParameters().Add("db", Database).Add("table", table), cancellationToken).ConfigureAwait(false);
+        return System.Text.Encoding.UTF8.GetString(answer).Trim();
+    }
+
+    /// <summary>
+    /// What a live view would redraw between two ticks: nodes and edges that appeared, disappeared
+    /// or changed health. Kept inside the bench while the reader has no diff of its own.
+    /// </summary>
+    private static int Diff(ServiceGraph before, ServiceGraph after)
+    {
+        static int Changed(IEnumerable<(string Id, HealthState Health)> a, IEnumerable<(string Id, HealthState Health)> b)
+        {
+            var old = a.ToDictionary(x => x.Id, x => x.Health);
+            var changed = 0;
+            foreach (var (id, health) in b)
+            {
+                changed += old.Remove(id, out var was) && was == health ? 0 : 1;
+            }
+            return changed + old.Count;
+        }
+        return Changed(before.Nodes.Select(n => (n.Id, n.Health)), after.Nodes.Select(n => (n.Id, n.Health)))
+             + Changed(before.Edges.Select(e => (e.Id, e.Health)), after.Edges.Select(e => (e.Id, e.Health)));
+    }
+
+    /// <summary>Nearest rank of a sorted list.</summary>
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    /// <summary>Cores, memory and CPU model from /proc, as the README's figures name the machine.</summary>
+    private static string Machine()
+    {
+        static string? Field(string file, string key) => File.Exists(file)
+            ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var memory = Field("/proc/meminfo", "MemTotal") is { } kb && long.TryParse(kb.Split(' ')[0], CultureInfo.InvariantCulture, out var k)
+            ? $"{k / 1048576.0:0.0} GiB" : "memory unknown";
+        return $"{Environment.ProcessorCount} cores ({Markup.Escape(Field("/proc/cpuinfo", "model name") ?? "unknown CPU")}), {memory}, " +
+               $"{Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.OSDescription)}, .NET {Environment.Version}";
+    }
+}
