@@ -7,11 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Observe.Collector.Api;
+using Observe.Collector.Live;
 using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
 using Observe.Collector.Receivers.AccessLogs.Tail;
 using Observe.Collector.Receivers.Otlp;
 using Observe.Store.Mesh;
+using Observe.Topology.Graph;
 using Observe.Topology.Mesh;
 using Observe.Store;
 
@@ -41,6 +43,9 @@ public static class ObserveApp
         var peers = Bind<PeerOptions>(builder.Configuration, "Mesh:Peers");
         var pairing = Bind<MeshPairingOptions>(builder.Configuration, "Mesh:Pairing");
         var tail = Bind<TailOptions>(builder.Configuration, "AccessLogs:Tail");
+        var health = Bind<HealthOptions>(builder.Configuration, "Topology:Health");
+        var graphLimits = Bind<GraphLimits>(builder.Configuration, "Topology:Limits");
+        var live = Bind<LiveOptions>(builder.Configuration, "Topology:Live");
         collector.Validate();
         ingest.Validate();
         otlp.Validate();
@@ -48,6 +53,9 @@ public static class ObserveApp
         peers.Validate();
         pairing.Validate();
         tail.Validate();
+        health.Validate();
+        graphLimits.Validate();
+        live.Validate();
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -105,6 +113,18 @@ public static class ObserveApp
         services.AddSingleton<OtlpHttpEndpoint>();
         services.AddSingleton(new TelemetryQueries(store, storeOptions.Database));
         services.AddSingleton<ObserveApi>();
+        services.AddSingleton<IGraphReader>(new GraphReader(store, storeOptions.Database, health, graphLimits));
+        services.AddSingleton<TopologyApi>();
+        services.AddSingleton(live);
+        services.AddSingleton<LiveTopology>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveTopology>());
+        services.AddSignalR().AddJsonProtocol(o =>
+        {
+            foreach (var converter in TopologyApi.Json.Converters)
+            {
+                o.PayloadSerializerOptions.Converters.Add(converter);
+            }
+        });
         services.AddHostedService<ShutdownOrder>();
 
         var app = builder.Build();
@@ -114,6 +134,7 @@ public static class ObserveApp
             [ListenerRole.OtlpHttp] = collector.OtlpHttpPort,
             [ListenerRole.Api] = collector.HttpPort,
         };
+        app.UseWebSockets();
         app.UseRouting();
         app.Use((context, next) =>
         {
@@ -136,7 +157,10 @@ public static class ObserveApp
         app.MapPost(EnvoyAlsEndpoint.Path, als.HandleAsync).WithMetadata(ListenerRole.OtlpGrpc);
         var accessLogEndpoint = app.Services.GetRequiredService<AccessLogHttpEndpoint>();
         app.MapPost(AccessLogHttpEndpoint.Path, (Delegate)accessLogEndpoint.HandleAsync).WithMetadata(ListenerRole.Api);
-        app.Services.GetRequiredService<ObserveApi>().Map(app).WithMetadata(ListenerRole.Api);
+        var api = app.Services.GetRequiredService<ObserveApi>().Map(app);
+        app.Services.GetRequiredService<TopologyApi>().Map(api);
+        api.WithMetadata(ListenerRole.Api);
+        app.MapHub<TopologyHub>(TopologyHub.Path).WithMetadata(ListenerRole.Api);
 
         app.Logger.LogInformation("Store: {Store}, database {Database}", store.Description, storeOptions.Database);
         return app;
