@@ -28,9 +28,9 @@ public sealed class SpanPairingOptions
 
     public void Validate()
     {
-        if (Lag <= TimeSpan.Zero || Lag > TimeSpan.FromHours(1))
+        if (Lag < TimeSpan.FromMilliseconds(1) || Lag > TimeSpan.FromHours(1))
         {
-            throw new ArgumentException($"Topology:Spans:Lag must be more than zero and at most 1 hour, got {Lag}.");
+            throw new ArgumentException($"Topology:Spans:Lag must be 1 ms to 1 hour, got {Lag}.");
         }
         if (Interval < TimeSpan.FromMilliseconds(10) || Interval > TimeSpan.FromMinutes(5))
         {
