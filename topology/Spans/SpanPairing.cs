@@ -69,7 +69,7 @@ public sealed record SpanPairingOutcomes(long Paired, long User, long Virtual, l
 /// in any block up to T are classified alone: a caller whose attributes name a peer becomes a
 /// request to that virtual peer, anything else is unpaired; a span whose partner is at or below S
 /// is late: the partner was already classified alone, so the call is not counted again. Each span
-/// thus gets one outcome, in one step, whatever the step boundaries. Two spans are partners only
+/// thus gets exactly one outcome (a pair one for both), in one step. Two spans are partners only
 /// if they arrived within twice the lag of each other: that keeps the decision the same in every
 /// step that looks at it, and bounds how far back a step reads.
 /// </para>
@@ -114,7 +114,7 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
         var lagMillis = (long)options.Lag.TotalMilliseconds;
         var ready = await FieldsAsync($$"""
             SELECT minIf(_block_number, ReceivedAt > fromUnixTimestamp64Milli({young_after_ms:Int64})),
-                   toUnixTimestamp64Milli(min(ReceivedAt))
+                   toUnixTimestamp64Milli(min(ReceivedAt)), count()
             FROM {{_calls}}
             WHERE {{MaxBlockOfPart}} > {from:UInt64} AND _block_number > {from:UInt64} AND _block_number <= {through:UInt64}
             """,
@@ -126,8 +126,9 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
         var young = ulong.Parse(ready[0]);
         var singles = Math.Min(young == 0 ? through : young - 1, progress.Singles + (ulong)options.MaxBlocksPerStep);
         var next = new SpanPairingProgress(through, Math.Max(progress.Singles, singles), newest);
-        if (next.Spans == progress.Spans && next.Singles == progress.Singles)
+        if (ready[2] == "0" || (next.Spans == progress.Spans && next.Singles == progress.Singles))
         {
+            // Nothing to classify: the marks move on in memory only, and a restart simply looks again.
             return _progress = next;
         }
 
@@ -184,7 +185,7 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
     private string InsertSql()
     {
         const string Reach = "abs(toUnixTimestamp64Milli(s.ReceivedAt) - toUnixTimestamp64Milli(c.ReceivedAt)) <= {reach_ms:Int64}";
-        const string Pairs = """
+        const string PairJoin = """
             (SELECT * FROM calls WHERE Side = 'callee' AND Linkable) AS s
             INNER JOIN (SELECT * FROM calls WHERE Side = 'caller' AND Linkable) AS c ON s.TraceId = c.TraceId AND s.ParentSpanId = c.SpanId
             """;
@@ -208,14 +209,14 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
                     SELECT e.1 AS Side, TraceId, e.2 AS SpanId, e.3 AS Block, max(e.4) AS Newest
                     FROM (
                         SELECT s.TraceId AS TraceId, [('callee', s.SpanId, s.Block, c.Block), ('caller', c.SpanId, c.Block, s.Block)] AS ends
-                        FROM {{Pairs}}
+                        FROM {{PairJoin}}
                         WHERE {{Reach}}
                     )
                     ARRAY JOIN ends AS e
                     GROUP BY Side, TraceId, SpanId, Block
                 )
             SELECT '{{SpanOutcome.Paired}}', c.SpanId, s.SpanId, {{PairColumns()}}, {{marks}}
-            FROM {{Pairs}}
+            FROM {{PairJoin}}
             WHERE {{Reach}} AND greatest(s.Block, c.Block) > {spans_from:UInt64} AND least(s.Block, c.Block) > {singles_from:UInt64}
             UNION ALL
             SELECT multiIf(NOT x.Linkable, if(x.Side = 'callee', '{{SpanOutcome.User}}', '{{SpanOutcome.Virtual}}'),
