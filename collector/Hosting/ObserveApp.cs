@@ -15,6 +15,7 @@ using Observe.Collector.Receivers.Otlp;
 using Observe.Store.Mesh;
 using Observe.Topology.Graph;
 using Observe.Topology.Mesh;
+using Observe.Topology.Spans;
 using Observe.Store;
 
 namespace Observe.Collector.Hosting;
@@ -42,6 +43,7 @@ public static class ObserveApp
         var accessLogs = Bind<AccessLogOptions>(builder.Configuration, "AccessLogs");
         var peers = Bind<PeerOptions>(builder.Configuration, "Mesh:Peers");
         var pairing = Bind<MeshPairingOptions>(builder.Configuration, "Mesh:Pairing");
+        var spanPairing = Bind<SpanPairingOptions>(builder.Configuration, "Topology:Spans");
         var tail = Bind<TailOptions>(builder.Configuration, "AccessLogs:Tail");
         var health = Bind<HealthOptions>(builder.Configuration, "Topology:Health");
         var graphLimits = Bind<GraphLimits>(builder.Configuration, "Topology:Limits");
@@ -52,6 +54,7 @@ public static class ObserveApp
         accessLogs.Validate();
         peers.Validate();
         pairing.Validate();
+        spanPairing.Validate();
         tail.Validate();
         health.Validate();
         graphLimits.Validate();
@@ -105,6 +108,9 @@ public static class ObserveApp
         services.AddSingleton<OtlpAccessLogs>();
         services.AddSingleton(new MeshReportPairing(store, storeOptions.Database, pairing));
         services.AddHostedService<MeshPairingService>();
+        services.AddSingleton(spanPairing);
+        services.AddSingleton(sp => new SpanPairing(store, storeOptions.Database, spanPairing, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<SpanPairingService>();
         services.AddSingleton(tail);
         services.AddSingleton(sp => new LogFileTail(tail, tail.StatePathOr(storeOptions.DataPath), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LogFileTail>>()));
         services.AddHostedService<AccessLogTailService>();
