@@ -37,7 +37,7 @@ public sealed class RollupMigrationTests
             await _engine.InsertRowBinaryAsync($"`{_options.Database}`.{MeshSchema.Requests.Name}", MeshSchema.Requests.Columns, w.WrittenMemory);
         }
 
-        Assert.Equal([4], (await migrator.ApplyAsync(ClickHouseStore.Migrations)).Select(m => m.Version));
+        Assert.Contains(4, (await migrator.ApplyAsync(ClickHouseStore.Migrations)).Select(m => m.Version));
 
         Assert.Equal("4\t1\taccesslog\tworkload\t[0,0,0,0,0,4,4,4,4,4,4,4,4,4,4]",
             await QueryAsync("SELECT sum(Requests), sum(ClientErrors), any(Origin), any(DestinationKind), sumForEachMerge(LatencyBuckets) FROM {db}.mesh_edges_10s"));
