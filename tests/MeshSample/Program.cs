@@ -49,7 +49,8 @@ using var tracing = Sdk.CreateTracerProviderBuilder()
     })
     .Build();
 
-var builder = WebApplication.CreateSlimBuilder();
+// Its own folder as content root, whatever the working directory: no other app's appsettings.json.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
 var app = builder.Build();
