@@ -20,6 +20,11 @@ using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
+if (args is ["--help" or "-h"])
+{
+    Console.WriteLine(SampleOptions.Usage);
+    return 0;
+}
 SampleOptions options;
 try
 {

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Observe.Collector.Tests.EndToEnd;
 
 /// <summary>
-/// A real Observe and three MeshSample processes exporting to it over OTLP/gRPC with the
+/// A real Observe and three MeshSample processes exporting to it over OTLP with the
 /// OpenTelemetry SDK: frontend → checkout → payments, and checkout → the PostgreSQL database
 /// "orders". <see cref="StartAsync"/> sends <see cref="Requests"/> requests into frontend from
 /// outside (no trace context) and flushes the three services.
@@ -73,11 +73,15 @@ public sealed class SdkMesh : IAsyncDisposable
         await Observe.DisposeAsync();
     }
 
+    /// <summary>Payments exports over OTLP/HTTP, the others over OTLP/gRPC: both of the SDK's transports in one mesh.</summary>
     private async Task<MeshSampleProcess> StartServiceAsync((string Name, string Namespace, string Version, string Zone) service, params string[] arguments)
     {
+        string[] otlp = service == Payments
+            ? ["--otlp", $"http://127.0.0.1:{Observe.HttpPort}/v1/traces", "--protocol", "http"]
+            : ["--otlp", $"http://127.0.0.1:{Observe.GrpcPort}", "--protocol", "grpc"];
         var process = await MeshSampleProcess.StartAsync(service.Name,
         [
-            "--otlp", $"http://127.0.0.1:{Observe.GrpcPort}", "--protocol", "grpc",
+            .. otlp,
             "--namespace", service.Namespace, "--version", service.Version, "--zone", service.Zone,
             .. arguments,
         ]);
