@@ -13,6 +13,7 @@ using Observe.Collector.Receivers.AccessLogs.Tail;
 using Observe.Collector.Receivers.Otlp;
 using Observe.Store.Mesh;
 using Observe.Topology.Mesh;
+using Observe.Topology.Spans;
 using Observe.Store;
 
 namespace Observe.Collector.Hosting;
@@ -40,6 +41,7 @@ public static class ObserveApp
         var accessLogs = Bind<AccessLogOptions>(builder.Configuration, "AccessLogs");
         var peers = Bind<PeerOptions>(builder.Configuration, "Mesh:Peers");
         var pairing = Bind<MeshPairingOptions>(builder.Configuration, "Mesh:Pairing");
+        var spanPairing = Bind<SpanPairingOptions>(builder.Configuration, "Topology:Spans");
         var tail = Bind<TailOptions>(builder.Configuration, "AccessLogs:Tail");
         collector.Validate();
         ingest.Validate();
@@ -47,6 +49,7 @@ public static class ObserveApp
         accessLogs.Validate();
         peers.Validate();
         pairing.Validate();
+        spanPairing.Validate();
         tail.Validate();
 
         var ownsStore = store is null;
@@ -97,6 +100,9 @@ public static class ObserveApp
         services.AddSingleton<OtlpAccessLogs>();
         services.AddSingleton(new MeshReportPairing(store, storeOptions.Database, pairing));
         services.AddHostedService<MeshPairingService>();
+        services.AddSingleton(spanPairing);
+        services.AddSingleton(sp => new SpanPairing(store, storeOptions.Database, spanPairing, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<SpanPairingService>();
         services.AddSingleton(tail);
         services.AddSingleton(sp => new LogFileTail(tail, tail.StatePathOr(storeOptions.DataPath), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LogFileTail>>()));
         services.AddHostedService<AccessLogTailService>();
