@@ -39,8 +39,9 @@ public sealed class SdkMesh : IAsyncDisposable
     {
         var mesh = new SdkMesh(output, await ObserveServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Mesh:Pairing:Interval"] = "00:00:00.020",
-            ["Mesh:Pairing:Window"] = "00:00:00.200",
+            // Pairs, root spans and database calls are classified as soon as a step sees them;
+            // the lag (kept at its default) only delays spans whose partner is missing.
+            ["Topology:Spans:Interval"] = "00:00:00.020",
         }));
         try
         {

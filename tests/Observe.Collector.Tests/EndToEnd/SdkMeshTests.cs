@@ -103,17 +103,17 @@ public sealed class SdkMeshTests(ITestOutputHelper output)
         var observe = mesh.Observe;
         // Each call once, from its span pair (or a client span alone for the database, which sends
         // no spans): the root server spans are called by the virtual "user", the database is a
-        // node of its own named by db.name.
+        // node of its own named by db.namespace / db.name, its protocol the db.system.
         const string unknown = "unknown";
         string Row(string sourceKind, (string Name, string Namespace, string Version, string Zone) source,
-                   string destinationKind, (string Name, string Namespace, string Version, string Zone) destination) =>
+                   string destinationKind, (string Name, string Namespace, string Version, string Zone) destination, string protocol) =>
             $"span\t{sourceKind}\t{source.Name}\t{source.Namespace}\t{source.Version}\t{source.Zone}\t" +
-            $"{destinationKind}\t{destination.Name}\t{destination.Namespace}\t{destination.Version}\t{destination.Zone}\t{Requests}\t0";
+            $"{destinationKind}\t{destination.Name}\t{destination.Namespace}\t{destination.Version}\t{destination.Zone}\t{protocol}\t{Requests}\t0";
         var expected = string.Join('\n',
-            Row("workload", Checkout, "database", (Database, unknown, unknown, unknown)),
-            Row("workload", Checkout, "workload", Payments),
-            Row("workload", Frontend, "workload", Checkout),
-            Row("user", ("user", unknown, unknown, unknown), "workload", Frontend));
+            Row("workload", Checkout, "database", (Database, unknown, unknown, unknown), "postgresql"),
+            Row("workload", Checkout, "workload", Payments, "http/1.1"),
+            Row("workload", Frontend, "workload", Checkout, "http/1.1"),
+            Row("user", ("user", unknown, unknown, unknown), "workload", Frontend, "http/1.1"));
 
         // Pairing runs on an interval, and rows reach the rollups a moment after mesh_requests.
         var edges = "";
@@ -126,7 +126,7 @@ public sealed class SdkMeshTests(ITestOutputHelper output)
     private static Task<string> EdgesAsync(ObserveServer observe) => observe.QueryAsync("""
         SELECT Origin, SourceKind, SourceWorkload, SourceNamespace, SourceVersion, SourceZone,
                DestinationKind, DestinationWorkload, DestinationNamespace, DestinationVersion, DestinationZone,
-               sum(Requests), sum(Errors)
+               Protocol, sum(Requests), sum(Errors)
         FROM {db}.mesh_edges_1m GROUP BY ALL ORDER BY SourceWorkload, DestinationWorkload
         """);
 }
