@@ -121,6 +121,22 @@ public sealed class SdkMeshTests(ITestOutputHelper output)
         Assert.True(expected == edges,
             $"mesh_edges_1m after {Timeout.TotalSeconds} s:\n{edges}\nexpected:\n{expected}\n" +
             $"otel_traces: {await observe.CountAsync("otel_traces")} spans, mesh_requests: {await observe.CountAsync("mesh_requests")} rows");
+
+        // The same graph as the topology API draws it, grouped by app with zones.
+        using var graph = System.Text.Json.JsonDocument.Parse(await observe.Api.GetStringAsync("/api/v1/topology?groupBy=app&from=" +
+            DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds()));
+        var nodes = graph.RootElement.GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("id").GetString()!, n => (Kind: n.GetProperty("kind").GetString(), Name: n.GetProperty("name").GetString()));
+        Assert.Equal(["database:orders", "user:user", "workload:checkout", "workload:frontend", "workload:payments"],
+            nodes.Values.Select(n => $"{n.Kind}:{n.Name}").Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["checkout>orders postgresql 20 healthy", "checkout>payments http/1.1 20 healthy", "frontend>checkout http/1.1 20 healthy", "user>frontend http/1.1 20 healthy"],
+            graph.RootElement.GetProperty("edges").EnumerateArray().Select(e =>
+                $"{nodes[e.GetProperty("source").GetString()!].Name}>{nodes[e.GetProperty("target").GetString()!].Name} {e.GetProperty("protocol").GetString()} " +
+                $"{e.GetProperty("traffic").GetProperty("requests").GetInt64()} {e.GetProperty("health").GetString()}").Order(StringComparer.Ordinal));
+        // The three services run in zones a, b and c; the database's and the user's zones are unknown, so their edges are not cross-zone.
+        Assert.Equal(["checkout>payments", "frontend>checkout"], graph.RootElement.GetProperty("edges").EnumerateArray().Where(e => e.GetProperty("crossZone").GetBoolean())
+            .Select(e => $"{nodes[e.GetProperty("source").GetString()!].Name}>{nodes[e.GetProperty("target").GetString()!].Name}").Order(StringComparer.Ordinal));
     }
 
     private static Task<string> EdgesAsync(ObserveServer observe) => observe.QueryAsync("""
