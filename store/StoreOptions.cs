@@ -73,12 +73,18 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan MeshReports { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// The span_calls staging table (spans wait there to be paired into requests) and the pairing's
+    /// span_call_outcomes. Must exceed any outage of the span pairing; the spans stay in otel_traces.
+    /// </summary>
+    public TimeSpan SpanCalls { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>The 10 s and 1 min rollups that topology, SLIs and the autoscaler read.</summary>
     public TimeSpan Rollups { get; set; } = TimeSpan.FromDays(90);
 
     internal void Validate()
     {
-        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("Rollups", Rollups) })
+        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("SpanCalls", SpanCalls), ("Rollups", Rollups) })
         {
             if (value < TimeSpan.Zero || value.Ticks % TimeSpan.TicksPerSecond != 0)
             {

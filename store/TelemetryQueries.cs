@@ -26,7 +26,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
         var output = await store.QueryAsync(
             "SELECT table, sum(rows) AS rows FROM system.parts WHERE database = {db:String} AND active GROUP BY table",
             "JSONEachRow", new QueryParameters().Add("db", database), cancellationToken).ConfigureAwait(false);
-        var counts = OtelSchema.DataTables.Concat([Mesh.MeshSchema.Reports.Name, Mesh.MeshSchema.Requests.Name]).ToDictionary(t => t, _ => 0L);
+        var counts = OtelSchema.DataTables.Concat([Mesh.MeshSchema.Reports.Name, Mesh.MeshSchema.Requests.Name, Mesh.SpanSchema.Calls.Name]).ToDictionary(t => t, _ => 0L);
         foreach (var row in JsonLines.Read(output))
         {
             var table = row.GetProperty("table").GetString()!;

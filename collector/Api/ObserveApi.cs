@@ -5,6 +5,7 @@ using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
 using Observe.Store.Mesh;
 using Observe.Topology.Mesh;
+using Observe.Topology.Spans;
 using Observe.Store;
 
 namespace Observe.Collector.Api;
@@ -12,7 +13,7 @@ namespace Observe.Collector.Api;
 /// <summary>Health, statistics and read endpoints on the HTTP API port.</summary>
 internal sealed class ObserveApi(
     IClickHouseTransport store, StoreOptions storeOptions, TelemetryQueries queries, IngestCounters counters, GroupCommitter committer, TimeProvider time,
-    AccessLogErrors accessLogErrors, MeshRequestResolver resolver, MeshReportPairing pairing)
+    AccessLogErrors accessLogErrors, MeshRequestResolver resolver, MeshReportPairing pairing, SpanPairing spanPairing)
 {
     /// <summary>The window /api/v1/services covers when no <c>from</c> is given.</summary>
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
@@ -56,6 +57,7 @@ internal sealed class ObserveApi(
                 learnedAddresses = resolver.LearnedAddresses,
                 pairing = pairing.Progress is { } p ? new { reportsThrough = p.Reports, sourceReportsThrough = p.SourceReports, newestReport = p.Newest } : null,
             },
+            spans = new { pairing = await SpanPairingStatsAsync(cancellationToken).ConfigureAwait(false) },
         };
         try
         {
@@ -66,6 +68,27 @@ internal sealed class ObserveApi(
         {
             return Results.Json(new { error = $"the store did not answer: {e.Message}", ingest }, statusCode: 503);
         }
+    }
+
+    /// <summary>The span pairing's marks (null before its first step) and its outcome counts (null when the store does not answer).</summary>
+    private async Task<object> SpanPairingStatsAsync(CancellationToken cancellationToken)
+    {
+        SpanPairingOutcomes? outcomes = null;
+        try
+        {
+            outcomes = await spanPairing.OutcomesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or ClickHouseException)
+        {
+        }
+        var progress = spanPairing.Progress;
+        return new
+        {
+            spansThrough = progress?.Spans,
+            spanSinglesThrough = progress?.Singles,
+            newestSpan = progress?.Newest,
+            outcomes = outcomes is null ? null : new { paired = outcomes.Paired, user = outcomes.User, @virtual = outcomes.Virtual, unpaired = outcomes.Unpaired, late = outcomes.Late },
+        };
     }
 
     private async Task<IResult> TraceAsync(string traceId, CancellationToken cancellationToken)

@@ -7,12 +7,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Observe.Collector.Api;
+using Observe.Collector.Live;
 using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
 using Observe.Collector.Receivers.AccessLogs.Tail;
 using Observe.Collector.Receivers.Otlp;
 using Observe.Store.Mesh;
+using Observe.Topology.Graph;
 using Observe.Topology.Mesh;
+using Observe.Topology.Spans;
 using Observe.Store;
 
 namespace Observe.Collector.Hosting;
@@ -40,14 +43,22 @@ public static class ObserveApp
         var accessLogs = Bind<AccessLogOptions>(builder.Configuration, "AccessLogs");
         var peers = Bind<PeerOptions>(builder.Configuration, "Mesh:Peers");
         var pairing = Bind<MeshPairingOptions>(builder.Configuration, "Mesh:Pairing");
+        var spanPairing = Bind<SpanPairingOptions>(builder.Configuration, "Topology:Spans");
         var tail = Bind<TailOptions>(builder.Configuration, "AccessLogs:Tail");
+        var health = Bind<HealthOptions>(builder.Configuration, "Topology:Health");
+        var graphLimits = Bind<GraphLimits>(builder.Configuration, "Topology:Limits");
+        var live = Bind<LiveOptions>(builder.Configuration, "Topology:Live");
         collector.Validate();
         ingest.Validate();
         otlp.Validate();
         accessLogs.Validate();
         peers.Validate();
         pairing.Validate();
+        spanPairing.Validate();
         tail.Validate();
+        health.Validate();
+        graphLimits.Validate();
+        live.Validate();
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -97,6 +108,9 @@ public static class ObserveApp
         services.AddSingleton<OtlpAccessLogs>();
         services.AddSingleton(new MeshReportPairing(store, storeOptions.Database, pairing));
         services.AddHostedService<MeshPairingService>();
+        services.AddSingleton(spanPairing);
+        services.AddSingleton(sp => new SpanPairing(store, storeOptions.Database, spanPairing, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<SpanPairingService>();
         services.AddSingleton(tail);
         services.AddSingleton(sp => new LogFileTail(tail, tail.StatePathOr(storeOptions.DataPath), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LogFileTail>>()));
         services.AddHostedService<AccessLogTailService>();
@@ -105,6 +119,18 @@ public static class ObserveApp
         services.AddSingleton<OtlpHttpEndpoint>();
         services.AddSingleton(new TelemetryQueries(store, storeOptions.Database));
         services.AddSingleton<ObserveApi>();
+        services.AddSingleton<IGraphReader>(new GraphReader(store, storeOptions.Database, health, graphLimits));
+        services.AddSingleton<TopologyApi>();
+        services.AddSingleton(live);
+        services.AddSingleton<LiveTopology>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveTopology>());
+        services.AddSignalR().AddJsonProtocol(o =>
+        {
+            foreach (var converter in TopologyApi.Json.Converters)
+            {
+                o.PayloadSerializerOptions.Converters.Add(converter);
+            }
+        });
         services.AddHostedService<ShutdownOrder>();
 
         var app = builder.Build();
@@ -114,6 +140,7 @@ public static class ObserveApp
             [ListenerRole.OtlpHttp] = collector.OtlpHttpPort,
             [ListenerRole.Api] = collector.HttpPort,
         };
+        app.UseWebSockets();
         app.UseRouting();
         app.Use((context, next) =>
         {
@@ -136,7 +163,10 @@ public static class ObserveApp
         app.MapPost(EnvoyAlsEndpoint.Path, als.HandleAsync).WithMetadata(ListenerRole.OtlpGrpc);
         var accessLogEndpoint = app.Services.GetRequiredService<AccessLogHttpEndpoint>();
         app.MapPost(AccessLogHttpEndpoint.Path, (Delegate)accessLogEndpoint.HandleAsync).WithMetadata(ListenerRole.Api);
-        app.Services.GetRequiredService<ObserveApi>().Map(app).WithMetadata(ListenerRole.Api);
+        var api = app.Services.GetRequiredService<ObserveApi>().Map(app);
+        app.Services.GetRequiredService<TopologyApi>().Map(api);
+        api.WithMetadata(ListenerRole.Api);
+        app.MapHub<TopologyHub>(TopologyHub.Path).WithMetadata(ListenerRole.Api);
 
         app.Logger.LogInformation("Store: {Store}, database {Database}", store.Description, storeOptions.Database);
         return app;

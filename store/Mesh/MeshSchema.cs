@@ -47,8 +47,8 @@ public static class MeshSchema
     /// <summary>The fields of one side of a request; columns are these prefixed with Source or Destination.</summary>
     internal static IReadOnlyList<string> PeerFields { get; } = ["Workload", "Namespace", "Service", "Version", "Cluster", "Zone", "Kind"];
 
-    /// <summary>The columns of a request, shared by mesh_requests and the mesh_reports staging table.</summary>
-    private static string RequestColumns => $"""
+    /// <summary>The columns of a request, shared by mesh_requests, the mesh_reports staging table and span_call_outcomes.</summary>
+    internal static string RequestColumns => $"""
             Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),
             RequestId String CODEC(ZSTD(1)),
             TraceId String CODEC(ZSTD(1)),

@@ -160,6 +160,23 @@ public sealed class MeshRequestResolverTests
         Assert.Equal("reviews-v2", PodIdentity.From(null, "default", labels, owner: "ReplicaSet/reviews-v2-5d8f7c9b6").Peer.Workload);
     }
 
+    [Fact]
+    public void Gateways_and_hosts_outside_the_mesh_are_nodes_of_their_own_kind()
+    {
+        var resolver = new MeshRequestResolver(new PeerOptions(), _time);
+        var gateway = new ReportingProxy(new MeshPeer("istio-ingressgateway", "istio-system", "istio-ingressgateway", MeshPeer.Unknown, "east", "zone-a"), ["10.0.0.9"]);
+
+        var ingress = resolver.Resolve(Outbound(), gateway);
+        Assert.Equal((MeshPeerKind.Gateway, MeshPeerKind.Workload), (ingress.Source.Kind, ingress.Destination.Kind));
+
+        var passthrough = resolver.Resolve(Outbound() with { UpstreamCluster = "PassthroughCluster", Authority = "10.200.0.1:443", UpstreamHost = "10.200.0.1:443" }, ProductPage);
+        Assert.Equal(MeshPeerKind.External, passthrough.Destination.Kind);
+
+        var serviceEntry = resolver.Resolve(Outbound() with { UpstreamCluster = "outbound|443||api.payments.example", Authority = "api.payments.example", UpstreamHost = "203.0.113.7:443" }, ProductPage);
+        Assert.Equal((MeshPeerKind.External, "api.payments.example"), (serviceEntry.Destination.Kind, serviceEntry.Destination.Workload));
+        Assert.Equal("external", serviceEntry.Destination.KindName);
+    }
+
     private static AccessLogRecord Inbound() => new()
     {
         StartTime = At,

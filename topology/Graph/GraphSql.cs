@@ -66,8 +66,8 @@ internal static class GraphSql
     /// <summary>The node key of one side under the grouping, and the attributes a node carries.</summary>
     private static string Side(string side, string p, GraphFilter filter)
     {
-        // Virtual peers and unnamed services are named by their workload.
-        var service = $"if({side}Service = 'unknown', {side}Workload, {side}Service)";
+        // Virtual peers (a database named "orders" of system "postgresql") and unnamed services are named by their workload.
+        var service = $"if({side}Service = 'unknown' OR {side}Kind NOT IN ('workload', 'gateway'), {side}Workload, {side}Service)";
         var name = filter.GroupBy == GraphGrouping.Workload ? $"{side}Workload" : service;
         var version = filter.GroupBy == GraphGrouping.Version ? $"{side}Version" : "''";
         var zone = filter.ByZone ? $"{side}Zone" : "'*'";

@@ -51,6 +51,21 @@ public sealed class MeshRequestResolver : IMeshRequestResolver
     /// <summary>Addresses learned so far (for /api/v1/stats).</summary>
     public int LearnedAddresses => _addresses.Count;
 
+    /// <summary>
+    /// Gateways by name (Istio's istio-ingressgateway, istio-egressgateway and gateways named so
+    /// by their owners); external hosts when the proxy passed the request through to an address
+    /// outside the mesh, or the callee is a host name that is no mesh service (a ServiceEntry).
+    /// </summary>
+    private static MeshPeer Kinded(MeshPeer peer, bool external)
+    {
+        if (peer.Workload.Contains("gateway", StringComparison.OrdinalIgnoreCase))
+        {
+            return peer with { Kind = MeshPeerKind.Gateway };
+        }
+        var outsideHost = peer.Namespace == MeshPeer.Unknown && peer.Workload == MeshPeer.Unknown && peer.Service.Contains('.');
+        return external || outsideHost ? peer with { Kind = MeshPeerKind.External, Workload = peer.Workload == MeshPeer.Unknown ? peer.Service : peer.Workload } : peer;
+    }
+
     public MeshRequest Resolve(AccessLogRecord record, ReportingProxy? proxy)
     {
         var reporter = (record.Reporter ?? ReportingProxy.Unknown).Or(proxy);
@@ -128,8 +143,8 @@ public sealed class MeshRequestResolver : IMeshRequestResolver
 
         return new MeshRequest(
             record.StartTime,
-            source.Build(),
-            destination.Build(),
+            Kinded(source.Build(), external: false),
+            Kinded(destination.Build(), external: record.UpstreamCluster is "PassthroughCluster" or "BlackHoleCluster"),
             side,
             MeshOrigin.AccessLog,
             protocol,
