@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Observe.Collector.Live;
 using Observe.Store;
 using Observe.Store.Mesh;
 using Observe.Store.Schema;
@@ -86,18 +87,21 @@ internal static class TopologyBench
                     await Measure("replay, 1 h × 10 s", state, 500, async _ =>
                         replay = await reader.ReplayAsync(range, filter, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
-                    // A live view ticks every 10 s with `to` = now, never on a minute: the 10 s rollup.
-                    // Tick i is 10 s after tick i − 1, ending a little before the data does.
-                    var firstTick = end.AddSeconds(-10 * (settings.Runs + 1)).AddMilliseconds(-630);
+                    // A live view, as LiveTopology runs it: every Interval, the graph of the trailing
+                    // Window to an unaligned now (so the 10 s rollup), and its GraphDiff with the last.
+                    // The ticks end a little before the data does.
+                    var live = new LiveOptions();
+                    var firstTick = end - live.Interval * (settings.Runs + 1) - TimeSpan.FromMilliseconds(630);
                     ServiceGraph? previous = null;
                     var changes = 0L;
                     await Measure("live tick + diff", state, 50, async i =>
                     {
-                        var to = firstTick.AddSeconds(10 * i);
-                        var next = await reader.GraphAsync(to.AddMinutes(-1), to, filter, cancellationToken).ConfigureAwait(false);
+                        var now = firstTick + live.Interval * i;
+                        var next = await reader.GraphAsync(now - live.Window, now, filter, cancellationToken).ConfigureAwait(false);
                         if (previous is not null)
                         {
-                            changes += Diff(previous, next);
+                            var diff = GraphDiff.Between(previous, next, i);
+                            changes += diff.Nodes.Upserted.Count + diff.Nodes.Removed.Count + diff.Edges.Upserted.Count + diff.Edges.Removed.Count;
                         }
                         previous = next;
                     }).ConfigureAwait(false);
@@ -106,7 +110,7 @@ internal static class TopologyBench
                         checks.Add(("graph of 1 h: nodes, edges", $"{graph!.Nodes.Count:N0}, {graph.Edges.Count:N0} (the mesh has {mesh.Peers:N0}, {mesh.Edges.Count:N0})"));
                         checks.Add(("replay: frames, edges in the dictionary, edge entries over all frames",
                             $"{replay!.Frames.Count:N0}, {replay.Edges.Count:N0}, {replay.Frames.Sum(f => f.Edges.Index.Length):N0}"));
-                        checks.Add(("live tick: edges; nodes and edges changed per tick (health, added, removed)",
+                        checks.Add(("live tick: edges; nodes and edges in each diff (upserted, removed)",
                             $"{previous!.Edges.Count:N0}; {changes / (double)settings.Runs:0.#}"));
                     }
                 }
@@ -140,9 +144,11 @@ internal static class TopologyBench
             }
             AnsiConsole.Write(checkTable);
 
+            var liveDefaults = new LiveOptions();
             AnsiConsole.MarkupLine("[bold]graph[/]: GraphAsync of the last hour on whole minutes (1 min rollup); [bold]replay[/]: ReplayAsync " +
-                                   "of that hour, 10 s steps and windows (10 s rollup); [bold]live tick[/]: GraphAsync of the minute before an " +
-                                   "unaligned now (10 s rollup), then the diff with the previous tick; [bold]naive[/]: client spans joined to " +
+                                   $"of that hour, 10 s steps and windows (10 s rollup); [bold]live tick[/]: GraphAsync of the trailing {liveDefaults.Window.TotalSeconds:0} s " +
+                                   $"to an unaligned now (10 s rollup) every {liveDefaults.Interval.TotalSeconds:0.#} s, as the live hub does, then GraphDiff with the previous graph; " +
+                                   "[bold]naive[/]: client spans joined to " +
                                    "server spans by trace and parent span id over the hour. [bold]in engine[/]: median ms inside the store's " +
                                    "QueryAsync (SQL, output format, copy); the rest is parsing and building in .NET.");
             // One table per state of the rollups, each with the naive reference for the ratio.
@@ -159,8 +165,10 @@ internal static class TopologyBench
                 }
                 AnsiConsole.Write(table);
             }
-            AnsiConsole.MarkupLine($"load average (1 min) when measuring began / ended: {loadBefore} / {LoadAverage()} " +
-                                   "(above the core count, other processes shared the CPU and the figures are slower than the machine is)");
+            var loadAfter = LoadAverage();
+            AnsiConsole.MarkupLine($"load average (1 min) when measuring began / ended: {loadBefore:0.00} / {loadAfter:0.00}" +
+                (Math.Max(loadBefore, loadAfter) > Environment.ProcessorCount
+                    ? " [yellow]above the core count: other processes shared the CPU, the figures are slower than the machine is[/]" : ""));
             return 0;
         }
         finally
@@ -250,28 +258,9 @@ internal static class TopologyBench
         return System.Text.Encoding.UTF8.GetString(answer).Trim();
     }
 
-    /// <summary>
-    /// What a live view would redraw between two ticks: nodes and edges that appeared, disappeared
-    /// or changed health. Kept inside the bench while the reader has no diff of its own.
-    /// </summary>
-    private static int Diff(ServiceGraph before, ServiceGraph after)
-    {
-        static int Changed(IEnumerable<(string Id, HealthState Health)> a, IEnumerable<(string Id, HealthState Health)> b)
-        {
-            var old = a.ToDictionary(x => x.Id, x => x.Health);
-            var changed = 0;
-            foreach (var (id, health) in b)
-            {
-                changed += old.Remove(id, out var was) && was == health ? 0 : 1;
-            }
-            return changed + old.Count;
-        }
-        return Changed(before.Nodes.Select(n => (n.Id, n.Health)), after.Nodes.Select(n => (n.Id, n.Health)))
-             + Changed(before.Edges.Select(e => (e.Id, e.Health)), after.Edges.Select(e => (e.Id, e.Health)));
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+    /// <summary>The 1 min load average; other work on the machine slows the figures, so the output says how busy it was.</summary>
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
 
     /// <summary>Nearest rank of a sorted list.</summary>
     private static double Percentile(List<double> sorted, double p) =>
