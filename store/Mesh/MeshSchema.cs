@@ -139,7 +139,8 @@ public static class MeshSchema
     ]);
 
     /// <summary>
-    /// An AggregatingMergeTree keyed by <paramref name="keys"/>, its materialized view from
+    /// An AggregatingMergeTree keyed by <paramref name="keys"/> within each hour (so that a query
+    /// over the last minutes reads the granules of one hour, not of the whole day), its materialized view from
     /// mesh_requests, and the statement that fills it from the requests already stored.
     /// </summary>
     private static IEnumerable<string> Rollup(SchemaContext c, string table, int windowSeconds, string keys, string keyColumns)
@@ -160,7 +161,7 @@ public static class MeshSchema
                 LatencyBuckets AggregateFunction(sumForEach, Array(UInt64))
             ) ENGINE = AggregatingMergeTree()
             PARTITION BY toDate(Window)
-            ORDER BY ({keys}, Window)
+            ORDER BY (toStartOfHour(Window), {keys}, Window)
             {c.Ttl("Window", c.Retention.Rollups)}
             SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
             """;
