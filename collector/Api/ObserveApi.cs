@@ -95,41 +95,22 @@ internal sealed class ObserveApi(
     {
         if (traceId.Length != 32 || !traceId.All(char.IsAsciiHexDigit) || traceId.All(c => c == '0'))
         {
-            return Error(400, $"trace id '{Truncate(traceId)}' must be 32 hex digits, not all zero");
+            return ApiError.Answer(400, $"trace id '{ApiError.Quote(traceId)}' must be 32 hex digits, not all zero");
         }
         var spans = await queries.TraceAsync(traceId.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         return spans.Count == 0
-            ? Error(404, $"no spans of trace {traceId.ToLowerInvariant()} are stored")
+            ? ApiError.Answer(404, $"no spans of trace {traceId.ToLowerInvariant()} are stored")
             : Results.Json(new { traceId = traceId.ToLowerInvariant(), spans });
     }
 
     private async Task<IResult> ServicesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var toText = request.Query["to"].ToString();
-        var fromText = request.Query["from"].ToString();
-        DateTimeOffset to = now, from;
-        if (toText.Length > 0 && !TimeParameter.TryParse(toText, out to))
+        if (TimeParameter.ReadRange(request.Query, time.GetUtcNow(), DefaultWindow, out var range) is { } error)
         {
-            return Error(400, $"to='{Truncate(toText)}' is not an RFC 3339 time or unix milliseconds");
+            return ApiError.Answer(400, error);
         }
-        if (fromText.Length == 0)
-        {
-            from = to - DefaultWindow;
-        }
-        else if (!TimeParameter.TryParse(fromText, out from))
-        {
-            return Error(400, $"from='{Truncate(fromText)}' is not an RFC 3339 time or unix milliseconds");
-        }
-        if (from >= to)
-        {
-            return Error(400, $"from ({from:O}) must be before to ({to:O})");
-        }
+        var (from, to) = range;
         var services = await queries.ServicesAsync(from, to, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { from, to, services });
     }
-
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
-
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

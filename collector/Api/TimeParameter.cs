@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http;
 
 namespace Observe.Collector.Api;
 
@@ -24,5 +25,28 @@ internal static class TimeParameter
         // RFC 3339 always has a 'T' (or space) between date and time; a time without an offset is read as UTC.
         return text.Length >= 19 && text[10] is 'T' or 't' or ' '
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+
+    /// <summary>
+    /// The <c>from</c> and <c>to</c> of a query: <c>to</c> defaults to <paramref name="now"/>,
+    /// <c>from</c> to <paramref name="defaultLength"/> before <c>to</c>. Returns what is wrong, or null.
+    /// </summary>
+    public static string? ReadRange(IQueryCollection query, DateTimeOffset now, TimeSpan defaultLength, out (DateTimeOffset From, DateTimeOffset To) range)
+    {
+        range = default;
+        var toText = query["to"].ToString();
+        var fromText = query["from"].ToString();
+        var to = now;
+        if (toText.Length > 0 && !TryParse(toText, out to))
+        {
+            return $"to='{ApiError.Quote(toText)}' is not an RFC 3339 time or unix milliseconds";
+        }
+        var from = to - defaultLength;
+        if (fromText.Length > 0 && !TryParse(fromText, out from))
+        {
+            return $"from='{ApiError.Quote(fromText)}' is not an RFC 3339 time or unix milliseconds";
+        }
+        range = (from, to);
+        return from >= to ? $"from ({from:O}) must be before to ({to:O})" : null;
     }
 }

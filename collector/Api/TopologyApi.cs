@@ -32,7 +32,7 @@ internal sealed class TopologyApi(IGraphReader graphs, TimeProvider time)
     private async Task<IResult> GraphAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = request.Query;
-        var error = Range(query, DefaultWindow, out var range);
+        var error = TimeParameter.ReadRange(query, time.GetUtcNow(), DefaultWindow, out var range);
         var filterError = Filter(query, out var filter);
         if ((error ?? filterError) is { } message)
         {
@@ -44,7 +44,7 @@ internal sealed class TopologyApi(IGraphReader graphs, TimeProvider time)
     private async Task<IResult> ReplayAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var query = request.Query;
-        var error = Range(query, DefaultReplayRange, out var range);
+        var error = TimeParameter.ReadRange(query, time.GetUtcNow(), DefaultReplayRange, out var range);
         var filterError = Filter(query, out var filter);
         if ((error ?? filterError) is { } message)
         {
@@ -53,12 +53,12 @@ internal sealed class TopologyApi(IGraphReader graphs, TimeProvider time)
         var step = GraphReader.Resolution;
         if (query["step"].ToString() is { Length: > 0 } stepText && !DurationParameter.TryParse(stepText, out step))
         {
-            return Error($"step='{Truncate(stepText)}' is not a duration such as 10s or 1m");
+            return Error($"step='{ApiError.Quote(stepText)}' is not a duration such as 10s or 1m");
         }
         var window = step;
         if (query["window"].ToString() is { Length: > 0 } windowText && !DurationParameter.TryParse(windowText, out window))
         {
-            return Error($"window='{Truncate(windowText)}' is not a duration such as 10s or 1m");
+            return Error($"window='{ApiError.Quote(windowText)}' is not a duration such as 10s or 1m");
         }
         return await AnswerAsync(async () => Results.Json(
             await graphs.ReplayAsync(new ReplayRange(range.From, range.To, step, window), filter, cancellationToken).ConfigureAwait(false), Json)).ConfigureAwait(false);
@@ -81,26 +81,6 @@ internal sealed class TopologyApi(IGraphReader graphs, TimeProvider time)
         }
     }
 
-    /// <summary>from and to: to defaults to now, from to <paramref name="defaultLength"/> before to.</summary>
-    private string? Range(IQueryCollection query, TimeSpan defaultLength, out (DateTimeOffset From, DateTimeOffset To) range)
-    {
-        range = default;
-        var toText = query["to"].ToString();
-        var fromText = query["from"].ToString();
-        var to = time.GetUtcNow();
-        if (toText.Length > 0 && !TimeParameter.TryParse(toText, out to))
-        {
-            return $"to='{Truncate(toText)}' is not an RFC 3339 time or unix milliseconds";
-        }
-        var from = to - defaultLength;
-        if (fromText.Length > 0 && !TimeParameter.TryParse(fromText, out from))
-        {
-            return $"from='{Truncate(fromText)}' is not an RFC 3339 time or unix milliseconds";
-        }
-        range = (from, to);
-        return from >= to ? $"from ({from:O}) must be before to ({to:O})" : null;
-    }
-
     /// <summary>groupBy, namespace and service (comma-separated or repeated), byZone.</summary>
     internal static string? Filter(IQueryCollection query, out GraphFilter filter)
     {
@@ -109,12 +89,12 @@ internal sealed class TopologyApi(IGraphReader graphs, TimeProvider time)
         var groupBy = GraphGrouping.Workload;
         if (groupByText.Length > 0 && !TryGrouping(groupByText, out groupBy))
         {
-            return $"groupBy='{Truncate(groupByText)}' must be one of workload, version, app, service";
+            return $"groupBy='{ApiError.Quote(groupByText)}' must be one of workload, version, app, service";
         }
         var byZone = true;
         if (query["byZone"].ToString() is { Length: > 0 } byZoneText && !bool.TryParse(byZoneText, out byZone))
         {
-            return $"byZone='{Truncate(byZoneText)}' must be true or false";
+            return $"byZone='{ApiError.Quote(byZoneText)}' must be true or false";
         }
         filter = new GraphFilter(groupBy, List(query["namespace"]), List(query["service"]), byZone);
         return null;
@@ -126,7 +106,5 @@ internal sealed class TopologyApi(IGraphReader graphs, TimeProvider time)
     private static string[] List(Microsoft.Extensions.Primitives.StringValues values) =>
         [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
-    private static IResult Error(string message) => Results.Json(new { error = message }, statusCode: 400);
-
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
+    private static IResult Error(string message) => ApiError.Answer(400, message);
 }

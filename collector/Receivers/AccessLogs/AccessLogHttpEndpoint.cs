@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Observe.Collector.Api;
 using Observe.Collector.Pipeline;
 using Observe.Topology.AccessLogs;
 
@@ -25,7 +26,7 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
         {
             if (!AccessLogLine.Names.TryGetValue(name, out var named))
             {
-                return Error(400, $"format '{Truncate(name)}' is not known; use one of {string.Join(", ", AccessLogLine.Names.Keys)}, or leave it out to detect it per line");
+                return ApiError.Answer(400, $"format '{ApiError.Quote(name)}' is not known; use one of {string.Join(", ", AccessLogLine.Names.Keys)}, or leave it out to detect it per line");
             }
             format = named;
         }
@@ -37,7 +38,7 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
         }
         catch (PayloadTooLargeException e)
         {
-            return Error(413, e.Message);
+            return ApiError.Answer(413, e.Message);
         }
         using (body)
         {
@@ -51,21 +52,21 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
             }
             catch (InvalidPayloadException e)
             {
-                return Error(400, e.Message);
+                return ApiError.Answer(400, e.Message);
             }
             catch (PayloadTooLargeException e)
             {
-                return Error(413, e.Message);
+                return ApiError.Answer(413, e.Message);
             }
             catch (UnsupportedEncodingException e)
             {
-                return Error(415, e.Message);
+                return ApiError.Answer(415, e.Message);
             }
             catch (IngestRefusedException e)
             {
                 logger.LogWarning("Access logs refused: {Reason}", e.Message);
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Error(503, e.Message);
+                return ApiError.Answer(503, e.Message);
             }
             finally
             {
@@ -100,8 +101,4 @@ internal sealed class AccessLogHttpEndpoint(AccessLogIngest ingest, AccessLogOpt
 
     private static ReportingProxy? Proxy(IQueryCollection query) => ReportingProxy.Named(
         query["workload"], query["namespace"], query["service"], query["version"], query["cluster"], query["zone"], query["address"]);
-
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
-
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }
