@@ -254,7 +254,6 @@ internal sealed class SyntheticMesh
 
     public static async Task<long> CountAsync(IClickHouseTransport engine, string database, string table, CancellationToken cancellationToken)
     {
-        var answer = await engine.QueryAsync($"SELECT count() FROM `{database}`.{table}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false);
-        return long.Parse(System.Text.Encoding.UTF8.GetString(answer).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        return TabSeparated.Long((await engine.QueryRowAsync($"SELECT count() FROM `{database}`.{table}", cancellationToken: cancellationToken).ConfigureAwait(false))[0]);
     }
 }

@@ -233,9 +233,9 @@ internal static class TopologyBench
         var clock = Stopwatch.StartNew();
         while (quiet < 3 && clock.Elapsed < TimeSpan.FromMinutes(10))
         {
-            var answer = await engine.QueryAsync("SELECT count() FROM system.merges WHERE database = {db:String}", "TabSeparated",
+            var merges = await engine.QueryRowAsync("SELECT count() FROM system.merges WHERE database = {db:String}",
                 new QueryParameters().Add("db", Database), cancellationToken).ConfigureAwait(false);
-            quiet = System.Text.Encoding.UTF8.GetString(answer).Trim() == "0" ? quiet + 1 : 0;
+            quiet = merges[0] == "0" ? quiet + 1 : 0;
             await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -253,9 +253,8 @@ internal static class TopologyBench
 
     private static async Task<string> PartsAsync(IClickHouseTransport engine, string table, CancellationToken cancellationToken)
     {
-        var answer = await engine.QueryAsync("SELECT count() FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active", "TabSeparated",
-            new QueryParameters().Add("db", Database).Add("table", table), cancellationToken).ConfigureAwait(false);
-        return System.Text.Encoding.UTF8.GetString(answer).Trim();
+        return (await engine.QueryRowAsync("SELECT count() FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active",
+            new QueryParameters().Add("db", Database).Add("table", table), cancellationToken).ConfigureAwait(false))[0];
     }
 
     /// <summary>The 1 min load average; other work on the machine slows the figures, so the output says how busy it was.</summary>

@@ -58,8 +58,6 @@ public sealed record MeshPairingProgress(ulong Reports, ulong SourceReports, ulo
 /// </summary>
 public sealed class MeshReportPairing(IClickHouseTransport store, string database, MeshPairingOptions options)
 {
-    private const string MaxBlockOfPart = "toUInt64(splitByChar('_', _part)[3])";
-
     private readonly string _reports = $"`{database}`.{MeshSchema.Reports.Name}";
     private readonly string _requests = $"`{database}`.{MeshSchema.Requests.Name}";
     private string? _insert;
@@ -73,8 +71,8 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
     {
         var progress = _progress ??= await LoadAsync(cancellationToken).ConfigureAwait(false);
         var from = Math.Min(progress.Reports, progress.SourceReports);
-        var newest = ulong.Parse((await FieldsAsync(
-            $"SELECT max(_block_number) FROM {_reports} WHERE {MaxBlockOfPart} > {{from:UInt64}} AND _block_number > {{from:UInt64}}",
+        var newest = ulong.Parse((await store.QueryRowAsync(
+            $"SELECT max(_block_number) FROM {_reports} WHERE {MeshSchema.MaxBlockOfPart} > {{from:UInt64}} AND _block_number > {{from:UInt64}}",
             new QueryParameters().Add("from", from), cancellationToken).ConfigureAwait(false))[0]);
         if (newest <= progress.Reports && newest <= progress.SourceReports)
         {
@@ -87,11 +85,11 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
             .Add("from", from)
             .Add("through", through)
             .Add("window_ms", (long)options.Window.TotalMilliseconds);
-        var ready = await FieldsAsync($$"""
+        var ready = await store.QueryRowAsync($$"""
             SELECT minIf(_block_number, ReceivedAt > now64(3) - toIntervalMillisecond({window_ms:Int64})),
                    toUnixTimestamp64Milli(min(ReceivedAt))
             FROM {{_reports}}
-            WHERE {{MaxBlockOfPart}} > {from:UInt64} AND _block_number > {from:UInt64} AND _block_number <= {through:UInt64}
+            WHERE {{MeshSchema.MaxBlockOfPart}} > {from:UInt64} AND _block_number > {from:UInt64} AND _block_number <= {through:UInt64}
             """, window, cancellationToken).ConfigureAwait(false);
         var young = ulong.Parse(ready[0]);
         var sourcesThrough = Math.Max(progress.SourceReports, young == 0 ? through : young - 1);
@@ -112,16 +110,12 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
 
     private async Task<MeshPairingProgress> LoadAsync(CancellationToken cancellationToken)
     {
-        var fields = await FieldsAsync($"SELECT max(ReportsThrough), max(SourceReportsThrough) FROM {_requests}", null, cancellationToken).ConfigureAwait(false);
+        var fields = await store.QueryRowAsync($"SELECT max(ReportsThrough), max(SourceReportsThrough) FROM {_requests}", null, cancellationToken).ConfigureAwait(false);
         var reports = ulong.Parse(fields[0]);
         var sources = ulong.Parse(fields[1]);
         return new MeshPairingProgress(reports, sources, Math.Max(reports, sources));
     }
 
-    /// <summary>The fields of a one-row answer.</summary>
-    private async Task<string[]> FieldsAsync(string sql, QueryParameters? parameters, CancellationToken cancellationToken) =>
-        System.Text.Encoding.UTF8.GetString(await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false))
-            .TrimEnd('\n').Split('\t');
 
     /// <summary>
     /// Callee and one-sided reports of the new blocks, each enriched from the caller's report of
@@ -146,7 +140,7 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
             SELECT {{calleeColumns}}, {through:UInt64}, {sources_through:UInt64}
             FROM (
                 SELECT * FROM {{_reports}}
-                WHERE {{MaxBlockOfPart}} > {reports_from:UInt64} AND _block_number > {reports_from:UInt64} AND _block_number <= {through:UInt64}
+                WHERE {{MeshSchema.MaxBlockOfPart}} > {reports_from:UInt64} AND _block_number > {reports_from:UInt64} AND _block_number <= {through:UInt64}
                   AND Reporter != 'source'
             ) AS d
             LEFT JOIN (
@@ -158,7 +152,7 @@ public sealed class MeshReportPairing(IClickHouseTransport store, string databas
             UNION ALL
             SELECT {{columns}}, {through:UInt64}, {sources_through:UInt64}
             FROM {{_reports}}
-            WHERE {{MaxBlockOfPart}} > {sources_from:UInt64} AND _block_number > {sources_from:UInt64} AND _block_number <= {sources_through:UInt64}
+            WHERE {{MeshSchema.MaxBlockOfPart}} > {sources_from:UInt64} AND _block_number > {sources_from:UInt64} AND _block_number <= {sources_through:UInt64}
               AND Reporter = 'source'
               AND (RequestId = '' OR RequestId NOT IN (
                   SELECT RequestId FROM {{_reports}}

@@ -32,6 +32,13 @@ public static class MeshSchema
 
     public static IReadOnlyList<(string Table, int WindowSeconds)> WorkloadRollups { get; } = [("mesh_workloads_10s", 10), ("mesh_workloads_1m", 60)];
 
+    /// <summary>
+    /// The highest block number a row's part can hold, from the part's name
+    /// (partition_minblock_maxblock_level): pairing steps read "blocks above N" and skip whole
+    /// parts with it before reading any row's _block_number.
+    /// </summary>
+    public const string MaxBlockOfPart = "toUInt64(splitByChar('_', _part)[3])";
+
     /// <summary>The quantiles every latency digest is read at, in milliseconds.</summary>
     public const string LatencyQuantiles = "0.5, 0.95, 0.99";
 

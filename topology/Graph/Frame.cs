@@ -1,3 +1,5 @@
+using Observe.Store;
+
 namespace Observe.Topology.Graph;
 
 /// <summary>

@@ -47,9 +47,8 @@ public sealed class GraphReader(IClickHouseTransport store, string database, Hea
         var table = (end - start.ToUnixTimeSeconds()) % 60 == 0 && start.ToUnixTimeSeconds() % 60 == 0 ? 60 : 10;
         var sql = GraphSql.Build(Table(table), filter, null, "Window >= toDateTime({from_s:Int64}) AND Window < toDateTime({to_s:Int64})");
         var parameters = Filters(filter).Add("from_s", start.ToUnixTimeSeconds()).Add("to_s", end);
-        var answer = await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false);
         var frame = new Frame((to - start).TotalSeconds);
-        foreach (var row in TabSeparated.Rows(answer))
+        foreach (var row in await store.QueryRowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))
         {
             frame.Add(row, 0);
         }
@@ -91,14 +90,13 @@ public sealed class GraphReader(IClickHouseTransport store, string database, Hea
         var parameters = Filters(filter)
             .Add("from_s", fromS).Add("step_s", stepS).Add("window_s", windowS).Add("frames", frames)
             .Add("lo_s", fromS + stepS - windowS).Add("hi_s", fromS + frames * stepS);
-        var answer = await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false);
-
+        var rows = await store.QueryRowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
         var perFrame = new Frame[frames];
         for (var i = 0; i < frames; i++)
         {
             perFrame[i] = new Frame(window.TotalSeconds);
         }
-        foreach (var row in TabSeparated.Rows(answer))
+        foreach (var row in rows)
         {
             perFrame[TabSeparated.Long(row[0]) - 1].Add(row, 1);
         }

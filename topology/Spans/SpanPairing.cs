@@ -1,4 +1,3 @@
-using System.Text;
 using Observe.Store;
 using Observe.Store.Mesh;
 
@@ -88,8 +87,6 @@ public sealed record SpanPairingOutcomes(long Paired, long User, long Virtual, l
 /// </param>
 public sealed class SpanPairing(IClickHouseTransport store, string database, SpanPairingOptions options, TimeProvider time)
 {
-    private const string MaxBlockOfPart = "toUInt64(splitByChar('_', _part)[3])";
-
     private readonly string _calls = $"`{database}`.{SpanSchema.Calls.Name}";
     private readonly string _outcomes = $"`{database}`.{SpanSchema.Outcomes.Name}";
     private string? _insert;
@@ -102,8 +99,8 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
     public async Task<SpanPairingProgress> PairAsync(CancellationToken cancellationToken = default)
     {
         var progress = _progress ??= await LoadAsync(cancellationToken).ConfigureAwait(false);
-        var newest = ulong.Parse((await FieldsAsync(
-            $"SELECT max(_block_number) FROM {_calls} WHERE {MaxBlockOfPart} > {{from:UInt64}} AND _block_number > {{from:UInt64}}",
+        var newest = ulong.Parse((await store.QueryRowAsync(
+            $"SELECT max(_block_number) FROM {_calls} WHERE {MeshSchema.MaxBlockOfPart} > {{from:UInt64}} AND _block_number > {{from:UInt64}}",
             new QueryParameters().Add("from", progress.Singles), cancellationToken).ConfigureAwait(false))[0]);
         if (newest <= progress.Singles)
         {
@@ -112,11 +109,11 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
         // Pairs advance by new blocks; singles trail behind by the lag, so they are bounded separately.
         var through = Math.Max(progress.Spans, Math.Min(newest, progress.Spans + (ulong)options.MaxBlocksPerStep));
         var lagMillis = (long)options.Lag.TotalMilliseconds;
-        var ready = await FieldsAsync($$"""
+        var ready = await store.QueryRowAsync($$"""
             SELECT minIf(_block_number, ReceivedAt > fromUnixTimestamp64Milli({young_after_ms:Int64})),
                    toUnixTimestamp64Milli(min(ReceivedAt)), count()
             FROM {{_calls}}
-            WHERE {{MaxBlockOfPart}} > {from:UInt64} AND _block_number > {from:UInt64} AND _block_number <= {through:UInt64}
+            WHERE {{MeshSchema.MaxBlockOfPart}} > {from:UInt64} AND _block_number > {from:UInt64} AND _block_number <= {through:UInt64}
             """,
             new QueryParameters()
                 .Add("from", progress.Singles)
@@ -156,9 +153,8 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
     /// <summary>How many spans got each outcome (pairs count once), over the retention of span_call_outcomes.</summary>
     public async Task<SpanPairingOutcomes> OutcomesAsync(CancellationToken cancellationToken = default)
     {
-        var text = Encoding.UTF8.GetString(await store.QueryAsync(
-            $"SELECT Outcome, count() FROM {_outcomes} GROUP BY Outcome", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false));
-        var counts = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToDictionary(f => f[0], f => long.Parse(f[1]));
+        var counts = (await store.QueryRowsAsync($"SELECT Outcome, count() FROM {_outcomes} GROUP BY Outcome", cancellationToken: cancellationToken).ConfigureAwait(false))
+            .ToDictionary(f => f[0], f => TabSeparated.Long(f[1]));
         long Count(string outcome) => counts.GetValueOrDefault(outcome);
         return new SpanPairingOutcomes(
             Count(SpanOutcome.Paired), Count(SpanOutcome.User), Count(SpanOutcome.Virtual), Count(SpanOutcome.Unpaired), Count(SpanOutcome.Late));
@@ -166,15 +162,11 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
 
     private async Task<SpanPairingProgress> LoadAsync(CancellationToken cancellationToken)
     {
-        var fields = await FieldsAsync($"SELECT max(SpansThrough), max(SpanSinglesThrough) FROM {_outcomes}", null, cancellationToken).ConfigureAwait(false);
+        var fields = await store.QueryRowAsync($"SELECT max(SpansThrough), max(SpanSinglesThrough) FROM {_outcomes}", null, cancellationToken).ConfigureAwait(false);
         var spans = ulong.Parse(fields[0]);
         return new SpanPairingProgress(spans, ulong.Parse(fields[1]), spans);
     }
 
-    /// <summary>The fields of a one-row answer.</summary>
-    private async Task<string[]> FieldsAsync(string sql, QueryParameters? parameters, CancellationToken cancellationToken) =>
-        Encoding.UTF8.GetString(await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false))
-            .TrimEnd('\n').Split('\t');
 
     /// <summary>
     /// One insert per step. <c>calls</c>: the staged spans a step can need, i.e. those up to T of the
@@ -201,7 +193,7 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
                     WHERE {{Window}} AND _block_number <= {through:UInt64}
                       AND TraceId IN (
                           SELECT TraceId FROM {{_calls}}
-                          WHERE {{Window}} AND {{MaxBlockOfPart}} > {singles_from:UInt64}
+                          WHERE {{Window}} AND {{MeshSchema.MaxBlockOfPart}} > {singles_from:UInt64}
                             AND _block_number > {singles_from:UInt64} AND _block_number <= {through:UInt64}
                             AND (_block_number > {spans_from:UInt64} OR _block_number <= {singles_through:UInt64}))
                 ),

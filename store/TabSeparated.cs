@@ -1,11 +1,19 @@
 using System.Globalization;
 using System.Text;
 
-namespace Observe.Topology.Graph;
+namespace Observe.Store;
 
 /// <summary>Reads ClickHouse's TabSeparated answers: rows of tab-separated fields, escaped with backslashes.</summary>
-internal static class TabSeparated
+public static class TabSeparated
 {
+    /// <summary>The rows of a query's answer.</summary>
+    public static async Task<IReadOnlyList<string[]>> QueryRowsAsync(this IClickHouseTransport store, string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+        [.. Rows(await store.QueryAsync(sql, "TabSeparated", parameters, cancellationToken).ConfigureAwait(false))];
+
+    /// <summary>The fields of a one-row answer (an aggregate without GROUP BY).</summary>
+    public static async Task<string[]> QueryRowAsync(this IClickHouseTransport store, string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+        (await store.QueryRowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false)).Single();
+
     public static IEnumerable<string[]> Rows(byte[] answer)
     {
         var text = Encoding.UTF8.GetString(answer);
