@@ -20,8 +20,6 @@ internal sealed class LiveTopology(IGraphReader graphs, IHubContext<TopologyHub>
     private readonly ConcurrentDictionary<string, View> _views = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, View> _connections = new(StringComparer.Ordinal);
 
-    public int Views => _views.Count;
-
     public async Task SubscribeAsync(string connectionId, TopologySubscription subscription, CancellationToken cancellationToken)
     {
         var filter = Filter(subscription);

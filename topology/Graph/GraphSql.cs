@@ -11,9 +11,6 @@ namespace Observe.Topology.Graph;
 /// </summary>
 internal static class GraphSql
 {
-    /// <summary>Columns of each answer row after the frame (when there is one).</summary>
-    public const int Columns = 26;
-
     private static readonly string[] Counters = ["Requests", "Errors", "ServerErrors", "ClientErrors", "GrpcErrors", "MtlsRequests", "BytesReceived", "BytesSent"];
 
     /// <param name="table">The edge rollup read.</param>
