@@ -82,9 +82,12 @@ public sealed class RetentionOptions
     /// <summary>The 10 s and 1 min rollups that topology, SLIs and the autoscaler read.</summary>
     public TimeSpan Rollups { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>The slo_evaluations history: one row per SLO objective per evaluation step.</summary>
+    public TimeSpan SloEvaluations { get; set; } = TimeSpan.FromDays(90);
+
     internal void Validate()
     {
-        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("SpanCalls", SpanCalls), ("Rollups", Rollups) })
+        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("SpanCalls", SpanCalls), ("Rollups", Rollups), ("SloEvaluations", SloEvaluations) })
         {
             if (value < TimeSpan.Zero || value.Ticks % TimeSpan.TicksPerSecond != 0)
             {

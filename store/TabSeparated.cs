@@ -45,6 +45,10 @@ public static class TabSeparated
     public static double[] Doubles(string field) =>
         field.Length <= 2 ? [] : [.. field[1..^1].Split(',').Select(Double)];
 
+    /// <summary>An Array(UInt64) or Array(Int64) field: [1,2,3].</summary>
+    public static long[] Longs(string field) =>
+        field.Length <= 2 ? [] : [.. field[1..^1].Split(',').Select(Long)];
+
     private static string Unescape(string field)
     {
         var builder = new StringBuilder(field.Length);
