@@ -7,6 +7,7 @@ var root = new RootCommand("Observe: an OpenTelemetry-native observability backe
 {
     UpCommand.Create(),
     BenchCommand.Create(),
+    SloCommand.Create(),
 };
 try
 {

@@ -14,9 +14,10 @@ internal static class UpCommand
         var grpcPort = new Option<int?>("--otlp-grpc-port") { Description = "OTLP/gRPC port (Collector:OtlpGrpcPort). Default: 4317" };
         var httpPort = new Option<int?>("--otlp-http-port") { Description = "OTLP/HTTP port (Collector:OtlpHttpPort). Default: 4318" };
         var apiPort = new Option<int?>("--http-port") { Description = "HTTP API port (Collector:HttpPort). Default: 8080" };
+        var slo = new Option<string?>("--slo") { Description = "Directory (or file) of SLO YAML, reloaded when it changes (Slo:Directory). Default: none" };
         var command = new Command("up", "Run Observe: OTLP receivers, ingest pipeline and HTTP API on the configured store.")
         {
-            data, storeUrl, listen, grpcPort, httpPort, apiPort,
+            data, storeUrl, listen, grpcPort, httpPort, apiPort, slo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,6 +35,7 @@ internal static class UpCommand
             Put("Collector:OtlpGrpcPort", parse.GetValue(grpcPort));
             Put("Collector:OtlpHttpPort", parse.GetValue(httpPort));
             Put("Collector:HttpPort", parse.GetValue(apiPort));
+            Put("Slo:Directory", parse.GetValue(slo));
             await using var app = await ObserveApp.BuildAsync(settings, cancellationToken: cancellationToken).ConfigureAwait(false);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;

@@ -12,6 +12,9 @@ using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
 using Observe.Collector.Receivers.AccessLogs.Tail;
 using Observe.Collector.Receivers.Otlp;
+using Observe.Collector.Slos;
+using Observe.Autoscaler.Slo;
+using Observe.Autoscaler.Slo.Evaluation;
 using Observe.Store.Mesh;
 using Observe.Topology.Graph;
 using Observe.Topology.Mesh;
@@ -48,6 +51,7 @@ public static class ObserveApp
         var health = Bind<HealthOptions>(builder.Configuration, "Topology:Health");
         var graphLimits = Bind<GraphLimits>(builder.Configuration, "Topology:Limits");
         var live = Bind<LiveOptions>(builder.Configuration, "Topology:Live");
+        var sloOptions = Bind<SloOptions>(builder.Configuration, "Slo");
         collector.Validate();
         ingest.Validate();
         otlp.Validate();
@@ -59,6 +63,7 @@ public static class ObserveApp
         health.Validate();
         graphLimits.Validate();
         live.Validate();
+        sloOptions.Validate();
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -131,6 +136,17 @@ public static class ObserveApp
                 o.PayloadSerializerOptions.Converters.Add(converter);
             }
         });
+        services.AddSingleton(sloOptions);
+        services.AddSingleton(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle));
+        services.AddSingleton(new SloHistory(store, storeOptions.Database));
+        services.AddSingleton<ISelectorCatalog>(new StoreSelectorCatalog(store, storeOptions.Database));
+        services.AddSingleton(sp => new SloEvaluationService(sloOptions,
+            sloOptions.Directory is { } directory
+                ? new SloCatalog(directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SloCatalog>>(), sloOptions.ReloadInterval)
+                : null,
+            sp.GetRequiredService<SloEvaluator>(), sp.GetRequiredService<SloHistory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SloEvaluationService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SloEvaluationService>());
+        services.AddSingleton<SloApi>();
         services.AddHostedService<ShutdownOrder>();
 
         var app = builder.Build();
@@ -165,6 +181,7 @@ public static class ObserveApp
         app.MapPost(AccessLogHttpEndpoint.Path, (Delegate)accessLogEndpoint.HandleAsync).WithMetadata(ListenerRole.Api);
         var api = app.Services.GetRequiredService<ObserveApi>().Map(app);
         app.Services.GetRequiredService<TopologyApi>().Map(api);
+        app.Services.GetRequiredService<SloApi>().Map(api);
         api.WithMetadata(ListenerRole.Api);
         app.MapHub<TopologyHub>(TopologyHub.Path).WithMetadata(ListenerRole.Api);
 
