@@ -21,12 +21,8 @@ public static class BurnRateDefaults
     public static IReadOnlyList<BurnRateCondition> For(SloWindow window)
     {
         ArgumentNullException.ThrowIfNull(window);
-        var scale = PeriodLength(window) / WorkbookPeriod;
+        var scale = window.NominalLength / WorkbookPeriod;
         return [.. Workbook.Select(w => new BurnRateCondition(
             w.Name, w.Severity, w.Threshold, Reading.Durations.WholeMinutes(w.Long * scale), Reading.Durations.WholeMinutes(w.Short * scale), TimeSpan.Zero))];
     }
-
-    /// <summary>Rolling: its duration. Calendar: its count of nominal units (a month counts 30 days, a year 365).</summary>
-    internal static TimeSpan PeriodLength(SloWindow window) =>
-        window.IsRolling ? window.Duration : Reading.Durations.Nominal(window.Unit) * window.Count;
 }

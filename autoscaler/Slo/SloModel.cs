@@ -62,16 +62,7 @@ public sealed record SloWindow(
     public static SloWindow Rolling(TimeSpan duration) => new(true, duration);
 
     /// <summary>The length budgets and alert windows are sized by: a calendar month counts 30 days, a quarter 90, a year 365.</summary>
-    public TimeSpan NominalLength => IsRolling ? Duration : Unit switch
-    {
-        CalendarUnit.Minute => TimeSpan.FromMinutes(Count),
-        CalendarUnit.Hour => TimeSpan.FromHours(Count),
-        CalendarUnit.Day => TimeSpan.FromDays(Count),
-        CalendarUnit.Week => TimeSpan.FromDays(7 * Count),
-        CalendarUnit.Month => TimeSpan.FromDays(30 * Count),
-        CalendarUnit.Quarter => TimeSpan.FromDays(90 * Count),
-        _ => TimeSpan.FromDays(365 * Count),
-    };
+    public TimeSpan NominalLength => IsRolling ? Duration : Reading.Durations.Nominal(Unit) * Count;
 }
 
 public enum CalendarUnit { Minute, Hour, Day, Week, Month, Quarter, Year }
