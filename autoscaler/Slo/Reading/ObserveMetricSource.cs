@@ -203,6 +203,16 @@ internal static class ObserveMetricSource
             context.Error(fields[key]!, $"`{text}` is not a latency: write a number with ms, s or m (e.g. `300ms`, `1.5s`), or a number of milliseconds");
             return (null, null);
         }
+        var bounds = Observe.Store.Slo.SloSchema.LatencyBoundsMillis;
+        var millis = span.TotalMilliseconds;
+        if (!bounds.Contains(millis))
+        {
+            // The rollups keep a histogram: between two bounds, counts are interpolated, not exact.
+            var below = bounds.LastOrDefault(b => b < millis);
+            var above = bounds.FirstOrDefault(b => b > millis);
+            var nearest = above == 0 ? $"{below} ms" : below == 0 ? $"{above} ms" : $"{below} ms or {above} ms";
+            context.Warning(fields[key]!, $"`{text}` is not a bound of the latency histogram, so requests near it are counted by interpolation: write {nearest} for exact counts");
+        }
         return key == "le" ? (span, null) : (null, span);
     }
 

@@ -304,3 +304,21 @@ public class SloLintTests
         Assert.All(catalog.Asked, a => Assert.Equal(time.GetUtcNow().AddHours(-24), a.Since));
     }
 }
+
+/// <summary>Warnings that do not stop an SLO from loading.</summary>
+public class SloLintWarningTests
+{
+    [Fact]
+    public void Latency_threshold_between_histogram_bounds_is_a_warning_naming_the_nearest_bounds()
+    {
+        var yaml = SloText.Ratio.Replace("status: [5xx]", "latency: {gt: 350ms}", StringComparison.Ordinal);
+        var set = SloText.Read(yaml);
+
+        var warning = Assert.Single(set.Findings);
+        Assert.Equal(FindingSeverity.Warning, warning.Severity);
+        Assert.Equal(SloText.Pos(yaml, "350ms"), warning.Location);
+        Assert.Contains("write 300 ms or 400 ms", warning.Message, StringComparison.Ordinal);
+        Assert.Single(set.Slos);
+        Assert.Empty(SloText.Read(SloText.Ratio.Replace("status: [5xx]", "latency: {gt: 300ms}", StringComparison.Ordinal)).Findings);
+    }
+}
