@@ -80,16 +80,6 @@ internal sealed class SliData
             alerts ?? Workbook(window.Duration), SloFormat.OpenSlo, new SourceLocation("test.yaml", 1, 1));
     }
 
-    /// <summary>The SRE workbook's three conditions scaled to the period (the parser's defaults, written out here).</summary>
-    public static IReadOnlyList<BurnRateCondition> Workbook(TimeSpan period)
-    {
-        var scale = period / TimeSpan.FromDays(30);
-        TimeSpan W(TimeSpan w) => TimeSpan.FromMinutes(Math.Max(1, Math.Round(w.TotalMinutes * scale)));
-        return
-        [
-            new("page-fast", "page", 14.4, W(TimeSpan.FromHours(1)), W(TimeSpan.FromMinutes(5)), TimeSpan.Zero),
-            new("page-slow", "page", 6, W(TimeSpan.FromHours(6)), W(TimeSpan.FromMinutes(30)), TimeSpan.Zero),
-            new("ticket", "ticket", 1, W(TimeSpan.FromDays(3)), W(TimeSpan.FromHours(6)), TimeSpan.Zero),
-        ];
-    }
+    /// <summary>The SRE workbook's three conditions scaled to the period (the parser's defaults).</summary>
+    public static IReadOnlyList<BurnRateCondition> Workbook(TimeSpan period) => WorkbookAlerts.For(period);
 }
