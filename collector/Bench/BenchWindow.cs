@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Observe.Store;
 using Observe.Store.Schema;
 using Spectre.Console;
@@ -56,5 +57,45 @@ internal static class BenchWindow
             $"INSERT INTO `{database}`.{table.Name} ({table.Columns}) SELECT * FROM file({{file:String}}, 'RowBinary', {{structure:String}})",
             new QueryParameters().Add("file", file).Add("structure", structure), cancellationToken).ConfigureAwait(false);
         return clock.Elapsed.TotalSeconds;
+    }
+    /// <summary>Waits until no merge has run in <paramref name="database"/> for 3 s in a row (at most 10 min).</summary>
+    public static async Task WaitForMergesAsync(IClickHouseTransport engine, string database, CancellationToken cancellationToken)
+    {
+        var quiet = 0;
+        var clock = Stopwatch.StartNew();
+        while (quiet < 3 && clock.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var merges = await engine.QueryRowAsync("SELECT count() FROM system.merges WHERE database = {db:String}",
+                new QueryParameters().Add("db", database), cancellationToken).ConfigureAwait(false);
+            quiet = merges[0] == "0" ? quiet + 1 : 0;
+            await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Active parts of one table.</summary>
+    public static async Task<string> PartsAsync(IClickHouseTransport engine, string database, string table, CancellationToken cancellationToken)
+    {
+        return (await engine.QueryRowAsync("SELECT count() FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active",
+            new QueryParameters().Add("db", database).Add("table", table), cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>The 1 min load average; other work on the machine slows the figures, so the output says how busy it was.</summary>
+    public static double LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
+
+    /// <summary>Nearest rank of a sorted list.</summary>
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    /// <summary>Cores, memory and CPU model from /proc, as the README's figures name the machine.</summary>
+    public static string Machine()
+    {
+        static string? Field(string file, string key) => File.Exists(file)
+            ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var memory = Field("/proc/meminfo", "MemTotal") is { } kb && long.TryParse(kb.Split(' ')[0], CultureInfo.InvariantCulture, out var k)
+            ? $"{k / 1048576.0:0.0} GiB" : "memory unknown";
+        return $"{Environment.ProcessorCount} cores ({Markup.Escape(Field("/proc/cpuinfo", "model name") ?? "unknown CPU")}), {memory}, " +
+               $"{Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.OSDescription)}, .NET {Environment.Version}";
     }
 }

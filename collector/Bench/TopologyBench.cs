@@ -29,7 +29,7 @@ internal static class TopologyBench
         AnsiConsole.MarkupLine($"[bold]bench topology[/]: {settings.Workloads} workloads in {settings.Zones} zones, {mesh.Edges.Count} edges " +
                                $"({mesh.CrossZoneEdges} cross-zone), {settings.Hours} h at {settings.RequestsPerWindow:0.##} requests per edge per 10 s; " +
                                $"{settings.Runs} runs after one warm-up");
-        AnsiConsole.MarkupLine($"machine: {Machine()}");
+        AnsiConsole.MarkupLine($"machine: {BenchWindow.Machine()}");
 
         var directory = Directory.CreateTempSubdirectory("observe-bench-topology-").FullName;
         try
@@ -50,7 +50,7 @@ internal static class TopologyBench
             var filter = new GraphFilter(GraphGrouping.Workload);
             var checks = new List<(string, string)>();
             var timings = new List<Timing>();
-            var loadBefore = LoadAverage();
+            var loadBefore = BenchWindow.LoadAverage();
             await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(async context =>
             {
                 async Task Measure(string operation, string state, double? target, Func<int, Task> run)
@@ -70,7 +70,7 @@ internal static class TopologyBench
                     }
                     times.Sort();
                     inEngine.Sort();
-                    timings.Add(new Timing(operation, state, Percentile(times, 0.5), Percentile(times, 0.9), Percentile(inEngine, 0.5), target));
+                    timings.Add(new Timing(operation, state, BenchWindow.Percentile(times, 0.5), BenchWindow.Percentile(times, 0.9), BenchWindow.Percentile(inEngine, 0.5), target));
                 }
 
                 // The reader's three uses, on the rollups as the load and background merges left them,
@@ -165,7 +165,7 @@ internal static class TopologyBench
                 }
                 AnsiConsole.Write(table);
             }
-            var loadAfter = LoadAverage();
+            var loadAfter = BenchWindow.LoadAverage();
             AnsiConsole.MarkupLine($"load average (1 min) when measuring began / ended: {loadBefore:0.00} / {loadAfter:0.00}" +
                 (Math.Max(loadBefore, loadAfter) > Environment.ProcessorCount
                     ? " [yellow]above the core count: other processes shared the CPU, the figures are slower than the machine is[/]" : ""));
@@ -207,7 +207,7 @@ internal static class TopologyBench
 
             var merges = context.AddTask("background merges", maxValue: 1);
             clock.Restart();
-            await WaitForMergesAsync(engine, cancellationToken).ConfigureAwait(false);
+            await BenchWindow.WaitForMergesAsync(engine, Database, cancellationToken).ConfigureAwait(false);
             merges.Increment(1);
             var mergeSeconds = clock.Elapsed.TotalSeconds;
 
@@ -216,7 +216,7 @@ internal static class TopologyBench
                 Count(await SyntheticMesh.CountAsync(engine, Database, MeshSchema.Requests.Name, cancellationToken).ConfigureAwait(false)), $"{requestSeconds:N1}"));
             foreach (var (table, _) in MeshSchema.EdgeRollups)
             {
-                rows.Add(($"  {table} (parts after merges: {await PartsAsync(engine, table, cancellationToken).ConfigureAwait(false)})",
+                rows.Add(($"  {table} (parts after merges: {await BenchWindow.PartsAsync(engine, Database, table, cancellationToken).ConfigureAwait(false)})",
                     Count(await SyntheticMesh.CountAsync(engine, Database, table, cancellationToken).ConfigureAwait(false)), ""));
             }
             rows.Add(("otel_traces: client + server spans of the last hour",
@@ -226,91 +226,14 @@ internal static class TopologyBench
         return rows;
     }
 
-    /// <summary>Waits until no merge has run in the bench database for 3 s in a row (at most 10 min).</summary>
-    private static async Task WaitForMergesAsync(IClickHouseTransport engine, CancellationToken cancellationToken)
-    {
-        var quiet = 0;
-        var clock = Stopwatch.StartNew();
-        while (quiet < 3 && clock.Elapsed < TimeSpan.FromMinutes(10))
-        {
-            var merges = await engine.QueryRowAsync("SELECT count() FROM system.merges WHERE database = {db:String}",
-                new QueryParameters().Add("db", Database), cancellationToken).ConfigureAwait(false);
-            quiet = merges[0] == "0" ? quiet + 1 : 0;
-            await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Active parts of the edge rollups, e.g. "10 + 10 parts".</summary>
     private static async Task<string> RollupPartsAsync(IClickHouseTransport engine, CancellationToken cancellationToken)
     {
         var parts = new List<string>();
         foreach (var (table, _) in MeshSchema.EdgeRollups)
         {
-            parts.Add(await PartsAsync(engine, table, cancellationToken).ConfigureAwait(false));
+            parts.Add(await BenchWindow.PartsAsync(engine, Database, table, cancellationToken).ConfigureAwait(false));
         }
         return $"{string.Join(" + ", parts)} parts";
-    }
-
-    private static async Task<string> PartsAsync(IClickHouseTransport engine, string table, CancellationToken cancellationToken)
-    {
-        return (await engine.QueryRowAsync("SELECT count() FROM system.parts WHERE database = {db:String} AND table = {table:String} AND active",
-            new QueryParameters().Add("db", Database).Add("table", table), cancellationToken).ConfigureAwait(false))[0];
-    }
-
-    /// <summary>The 1 min load average; other work on the machine slows the figures, so the output says how busy it was.</summary>
-    private static double LoadAverage() =>
-        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
-
-    /// <summary>Nearest rank of a sorted list.</summary>
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    /// <summary>Cores, memory and CPU model from /proc, as the README's figures name the machine.</summary>
-    private static string Machine()
-    {
-        static string? Field(string file, string key) => File.Exists(file)
-            ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-            : null;
-        var memory = Field("/proc/meminfo", "MemTotal") is { } kb && long.TryParse(kb.Split(' ')[0], CultureInfo.InvariantCulture, out var k)
-            ? $"{k / 1048576.0:0.0} GiB" : "memory unknown";
-        return $"{Environment.ProcessorCount} cores ({Markup.Escape(Field("/proc/cpuinfo", "model name") ?? "unknown CPU")}), {memory}, " +
-               $"{Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.OSDescription)}, .NET {Environment.Version}";
-    }
-
-    /// <summary>
-    /// The store with a stopwatch around each query, so that a reader's time splits into the
-    /// engine's (SQL, formatting, copying the answer out) and its own (parsing, building).
-    /// </summary>
-    private sealed class TimedTransport(IClickHouseTransport inner) : IClickHouseTransport
-    {
-        private long _ticks;
-
-        public string Description => inner.Description;
-
-        public double Milliseconds => TimeSpan.FromTicks(Interlocked.Read(ref _ticks)).TotalMilliseconds;
-
-        public void Reset() => Interlocked.Exchange(ref _ticks, 0);
-
-        public Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-            inner.ExecuteAsync(sql, parameters, cancellationToken);
-
-        public async Task<byte[]> QueryAsync(string sql, string format, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                return await inner.QueryAsync(sql, format, parameters, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Interlocked.Add(ref _ticks, Stopwatch.GetElapsedTime(started).Ticks);
-            }
-        }
-
-        public Task InsertRowBinaryAsync(string table, string columns, ReadOnlyMemory<byte> rows, CancellationToken cancellationToken = default) =>
-            inner.InsertRowBinaryAsync(table, columns, rows, cancellationToken);
-
-        // The store it wraps is disposed by its owner.
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
