@@ -137,7 +137,7 @@ public static class ObserveApp
             }
         });
         services.AddSingleton(sloOptions);
-        services.AddSingleton(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle));
+        services.AddSingleton(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle, sloOptions.ColdReadBudget));
         services.AddSingleton(new SloHistory(store, storeOptions.Database));
         services.AddSingleton<ISelectorCatalog>(new StoreSelectorCatalog(store, storeOptions.Database));
         services.AddSingleton(sp => new SloEvaluationService(sloOptions,

@@ -18,6 +18,9 @@ public sealed class SloOptions
     /// <summary>How often the SLO files are checked for changes.</summary>
     public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Work one evaluation may spend filling new timeslices ledgers after the first; the rest are filled by later passes.</summary>
+    public TimeSpan ColdReadBudget { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The largest YAML body POST /api/v1/slos/lint accepts.</summary>
     public int LintMaxBytes { get; set; } = 1024 * 1024;
 
@@ -34,6 +37,10 @@ public sealed class SloOptions
         if (Settle < TimeSpan.Zero || Settle > TimeSpan.FromHours(1))
         {
             throw new ArgumentException($"Slo:Settle must be 0 to 1 hour, got {Settle}.");
+        }
+        if (ColdReadBudget < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Slo:ColdReadBudget must not be negative, got {ColdReadBudget}.");
         }
         if (LintMaxBytes < 1024)
         {

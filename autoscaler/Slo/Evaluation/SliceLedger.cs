@@ -7,7 +7,7 @@ namespace Observe.Autoscaler.Slo.Evaluation;
 /// </summary>
 internal sealed class SliceLedger(SloDefinition definition, TimeSpan slice)
 {
-    private readonly SortedDictionary<long, bool> _outcomes = [];
+    private readonly SortedList<long, bool> _outcomes = [];
 
     /// <summary>The definition the outcomes were computed for; another one starts a new ledger.</summary>
     public SloDefinition Definition { get; } = definition;
@@ -36,30 +36,51 @@ internal sealed class SliceLedger(SloDefinition definition, TimeSpan slice)
     /// <summary>Forgets slices that started before <paramref name="start"/>.</summary>
     public void DropBefore(DateTimeOffset start)
     {
-        var limit = start.ToUnixTimeSeconds();
-        while (_outcomes.Count > 0 && _outcomes.Keys.First() < limit)
+        var count = FirstAtOrAfter(start.ToUnixTimeSeconds());
+        if (count == _outcomes.Count)
         {
-            _outcomes.Remove(_outcomes.Keys.First());
+            _outcomes.Clear();
+            return;
+        }
+        for (var i = 0; i < count; i++)
+        {
+            _outcomes.RemoveAt(0);
         }
     }
 
     /// <summary>Good and total slices (with traffic) that started at or after <paramref name="from"/>.</summary>
     public WindowCounts Since(DateTimeOffset from)
     {
-        var limit = from.ToUnixTimeSeconds();
+        var outcomes = _outcomes.Values;
         double good = 0, total = 0;
-        foreach (var (start, outcome) in _outcomes.Reverse())
+        for (var i = FirstAtOrAfter(from.ToUnixTimeSeconds()); i < outcomes.Count; i++)
         {
-            if (start < limit)
-            {
-                break;
-            }
             total++;
-            if (outcome)
+            if (outcomes[i])
             {
                 good++;
             }
         }
         return new(good, total);
+    }
+
+    /// <summary>The index of the first slice starting at or after <paramref name="seconds"/> (binary search over the sorted starts).</summary>
+    private int FirstAtOrAfter(long seconds)
+    {
+        var keys = _outcomes.Keys;
+        int low = 0, high = keys.Count;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            if (keys[mid] < seconds)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low;
     }
 }

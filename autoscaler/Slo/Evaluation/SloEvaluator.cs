@@ -12,14 +12,20 @@ public sealed class SloEvaluator
 {
     private readonly SliReader _reader;
     private readonly TimeSpan _settle;
+    private readonly TimeSpan _coldReadBudget;
     private readonly Dictionary<(string, string), SliceLedger> _ledgers = [];
     private readonly Dictionary<(string, string), AlertMemory> _alerts = [];
 
     /// <param name="settle">How long after a slice closes its data may still change (late spans, pairing lag): such slices are recomputed.</param>
-    public SloEvaluator(IClickHouseTransport store, string database, TimeSpan? settle = null)
+    /// <param name="coldReadBudget">
+    /// Work one pass may spend filling new slice ledgers (a period of minutes each) after the first:
+    /// the rest wait for later passes, so a restart with many timeslices SLOs does not hold up the others.
+    /// </param>
+    public SloEvaluator(IClickHouseTransport store, string database, TimeSpan? settle = null, TimeSpan? coldReadBudget = null)
     {
         _reader = new SliReader(store, database);
         _settle = settle ?? TimeSpan.FromMinutes(2);
+        _coldReadBudget = coldReadBudget ?? TimeSpan.FromSeconds(2);
     }
 
     public async Task<IReadOnlyList<SloEvaluation>> EvaluateAsync(IReadOnlyList<SloDefinition> slos, DateTimeOffset now, CancellationToken cancellationToken)
@@ -30,11 +36,15 @@ public sealed class SloEvaluator
         var occurrences = plans.Where(p => !p.BySlice).ToList();
         var ratioCounts = await CountOccurrencesAsync(occurrences, end, cancellationToken).ConfigureAwait(false);
         var sliced = plans.Where(p => p.BySlice).ToList();
-        await FillLedgersAsync(sliced, now, cancellationToken).ConfigureAwait(false);
+        var filling = await FillLedgersAsync(sliced, now, cancellationToken).ConfigureAwait(false);
 
         var results = new List<SloEvaluation>(plans.Count);
         foreach (var plan in plans)
         {
+            if (filling.Contains(plan.Id))
+            {
+                continue;
+            }
             Func<DateTimeOffset, WindowCounts> counts = plan.BySlice
                 ? _ledgers[plan.Id].Since
                 : ratioCounts[plan.Slo.Name];
@@ -139,12 +149,16 @@ public sealed class SloEvaluator
     /// period's start with a read of its own series; then one read of the last minutes, for all,
     /// recomputes the slices that may still change.
     /// </summary>
-    private async Task FillLedgersAsync(List<Plan> plans, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The objectives whose ledger is not filled yet (left out of this pass's results).</returns>
+    private async Task<HashSet<(string, string)>> FillLedgersAsync(List<Plan> plans, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var filling = new HashSet<(string, string)>();
         if (plans.Count == 0)
         {
-            return;
+            return filling;
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var coldReads = 0;
         var recent = new Dictionary<(string, string), DateTimeOffset>();
         foreach (var plan in plans)
         {
@@ -162,12 +176,18 @@ public sealed class SloEvaluator
             ledger.SettledBefore = settled;
             if (ledger.CoveredFrom is not { } covered || covered > first)
             {
+                if (coldReads > 0 && System.Diagnostics.Stopwatch.GetElapsedTime(started) > _coldReadBudget)
+                {
+                    filling.Add(plan.Id);
+                    continue;
+                }
+                coldReads++;
                 var from = first;
                 var to = recent[plan.Id];
                 if (to > from)
                 {
                     var matcher = plan.Matchers[0];
-                    var read = await _reader.SlicesAsync(from, to, TimeSpan.FromMinutes(1), plan.OneSelector ? matcher : null, cancellationToken).ConfigureAwait(false);
+                    var read = await _reader.SlicesAsync(from, to, TimeSpan.FromMinutes(1), plan.OneSelector ? matcher : null, plan.NeedsLatency, cancellationToken).ConfigureAwait(false);
                     Apply(plan, ledger, new SeriesView(read), from, to);
                 }
                 ledger.CoveredFrom = first;
@@ -178,12 +198,13 @@ public sealed class SloEvaluator
         var batchTo = FloorMinute(now);
         if (batchTo > batchFrom)
         {
-            var view = new SeriesView(await _reader.SlicesAsync(batchFrom, batchTo, TimeSpan.FromMinutes(1), null, cancellationToken).ConfigureAwait(false));
+            var view = new SeriesView(await _reader.SlicesAsync(batchFrom, batchTo, TimeSpan.FromMinutes(1), null, plans.Any(p => p.NeedsLatency), cancellationToken).ConfigureAwait(false));
             foreach (var plan in plans)
             {
                 Apply(plan, _ledgers[plan.Id], view, batchFrom, plan.Align(now, up: false), recent[plan.Id]);
             }
         }
+        return filling;
     }
 
     /// <summary>Sets the outcome of each slice in [<paramref name="from"/>, <paramref name="to"/>) from minute rows read from <paramref name="minutesFrom"/>.</summary>
@@ -262,6 +283,16 @@ public sealed class SloEvaluator
         public IReadOnlyList<RequestMatcher> Matchers { get; }
 
         public bool OneSelector { get; }
+
+        /// <summary>Whether counting needs the latency histogram: a latency condition or a latency metric.</summary>
+        public bool NeedsLatency => Slo.Indicator switch
+        {
+            RatioIndicator r => HasLatency(r.Total.Condition) || HasLatency(r.Counted.Condition),
+            ThresholdIndicator t => t.Metric == ThresholdMetric.LatencyMillis || HasLatency(t.Requests.Condition),
+            _ => true,
+        };
+
+        private static bool HasLatency(RequestCondition c) => c.LatencyAtMost is not null || c.LatencyAbove is not null;
 
         /// <summary>Request rate is defined without traffic (zero); other slices without traffic have no outcome.</summary>
         public bool? GoodWithoutTraffic => Slo.Indicator is ThresholdIndicator { Metric: ThresholdMetric.RequestRate } ? Compare(0) : null;

@@ -225,4 +225,21 @@ public sealed class SloEvaluatorTests : IAsyncLifetime
         var later = await EvaluateAsync(slo, T.AddHours(1), evaluator);
         Assert.DoesNotContain(later.Alert.Conditions, c => c.Condition.Name == "page-fast" && c.Firing);
     }
+
+    [Fact]
+    public async Task New_slice_ledgers_past_the_read_budget_wait_for_later_passes_without_holding_up_the_others()
+    {
+        await _data.AddAsync(T.AddMinutes(-5), 100, Cart);
+        SloDefinition Sliced(string name) => Define(name, "cart", 0.99, SloWindow.Rolling(TimeSpan.FromDays(1)), budgeting: BudgetingMethod.Timeslices,
+            objective: new SloObjective("0", 0.99, TimeSliceTarget: 0.95, TimeSliceWindow: TimeSpan.FromMinutes(1)));
+        var evaluator = new SloEvaluator(_data.Store, _data.Database, coldReadBudget: TimeSpan.Zero);
+        SloDefinition[] slos = [Sliced("first"), Sliced("second"), Define("occurrences", "cart", 0.99)];
+
+        var pass1 = await evaluator.EvaluateAsync(slos, T, CancellationToken.None);
+        var pass2 = await evaluator.EvaluateAsync(slos, T.AddSeconds(10), CancellationToken.None);
+
+        Assert.Equal(["first", "occurrences"], pass1.Select(e => e.Slo));
+        Assert.Equal(["first", "second", "occurrences"], pass2.Select(e => e.Slo));
+        Assert.All(pass2, e => Assert.Equal(e.Budgeting == BudgetingMethod.Timeslices ? (1, 1) : (100, 100), (e.Good, e.Total)));
+    }
 }
