@@ -185,9 +185,22 @@ public static class MeshSchema
                 sum(BytesReceived) AS BytesReceived,
                 sum(BytesSent) AS BytesSent,
                 quantilesTDigestState({LatencyQuantiles})(Duration / 1e6) AS LatencyMillis,
-                sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b), [{string.Join(", ", LatencyBucketsMillis)}, inf])) AS LatencyBuckets
+                {LatencyHistogramState(LatencyBucketsMillis)} AS LatencyBuckets
             FROM `{c.Database}`.{Requests.Name}
             """;
+        foreach (var statement in FedFromRequests(c, table, select, keys))
+        {
+            yield return statement;
+        }
+    }
+
+    /// <summary>A cumulative latency histogram state over mesh_requests' Duration: per bound, the requests that took at most that many ms, then all.</summary>
+    internal static string LatencyHistogramState(IReadOnlyList<double> boundsMillis) =>
+        $"sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b), [{string.Join(", ", boundsMillis)}, inf]))";
+
+    /// <summary>The materialized view that keeps a rollup fed from mesh_requests, and the statement that fills it from the requests already stored.</summary>
+    internal static IEnumerable<string> FedFromRequests(SchemaContext c, string table, string select, string keys)
+    {
         yield return $"""
             CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
             AS {select}

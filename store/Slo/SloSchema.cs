@@ -100,18 +100,12 @@ public static class SloSchema
                 {RouteExpression} AS Route,
                 Method, ResponseCode, GrpcStatus,
                 count() AS Requests,
-                sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b), [{string.Join(", ", LatencyBoundsMillis)}, inf])) AS LatencyBuckets
+                {MeshSchema.LatencyHistogramState(LatencyBoundsMillis)} AS LatencyBuckets
             FROM `{c.Database}`.{MeshSchema.Requests.Name}
             """;
-        yield return $"""
-            CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
-            AS {select}
-            GROUP BY Window, {keys}
-            """;
-        yield return $"""
-            INSERT INTO `{c.Database}`.{table}
-            {select}
-            GROUP BY Window, {keys}
-            """;
+        foreach (var statement in MeshSchema.FedFromRequests(c, table, select, keys))
+        {
+            yield return statement;
+        }
     }
 }
