@@ -16,6 +16,10 @@ public sealed class SloEvaluator
     private readonly Dictionary<(string, string), SliceLedger> _ledgers = [];
     private readonly Dictionary<(string, string), AlertMemory> _alerts = [];
 
+    // Matchers compile their globs to regular expressions: built once per query of a loaded
+    // definition, not on every pass; a definition that is dropped takes its matchers with it.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<RequestQuery, RequestMatcher> _matchers = [];
+
     /// <param name="settle">How long after a slice closes its data may still change (late spans, pairing lag): such slices are recomputed.</param>
     /// <param name="coldReadBudget">
     /// Work one pass may spend filling new slice ledgers (a period of minutes each) after the first:
@@ -31,7 +35,7 @@ public sealed class SloEvaluator
     public async Task<IReadOnlyList<SloEvaluation>> EvaluateAsync(IReadOnlyList<SloDefinition> slos, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var end = CeilingMinute(now);
-        var plans = slos.SelectMany(s => s.Objectives.Select(o => new Plan(s, o, end))).ToList();
+        var plans = slos.SelectMany(s => s.Objectives.Select(o => new Plan(s, o, end, Matcher))).ToList();
 
         var occurrences = plans.Where(p => !p.BySlice).ToList();
         var ratioCounts = await CountOccurrencesAsync(occurrences, end, cancellationToken).ConfigureAwait(false);
@@ -120,7 +124,7 @@ public sealed class SloEvaluator
             {
                 continue;
             }
-            var (total, counted) = (new RequestMatcher(ratio.Total), new RequestMatcher(ratio.Counted));
+            var (total, counted) = (plan.Matchers[0], plan.Matchers[1]);
             var perSegment = new WindowCounts[bounds.Count];
             foreach (var (segment, key, c) in view.Selected(total, counted))
             {
@@ -233,6 +237,13 @@ public sealed class SloEvaluator
         }
     }
 
+    /// <summary>
+    /// The matcher of a query. An error-ratio threshold with no status condition counts 5xx, so its
+    /// query is read as that; the definition's own query stays the key.
+    /// </summary>
+    private RequestMatcher Matcher(RequestQuery query, bool serverErrorsByDefault) => _matchers.GetValue(query, q => new RequestMatcher(
+        serverErrorsByDefault && q.Condition.MatchesEverything ? q with { Condition = RequestCondition.All with { Statuses = [new StatusMatch(500, 599)] } } : q));
+
     private static DateTimeOffset FloorMinute(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     private static DateTimeOffset CeilingMinute(DateTimeOffset t)
@@ -244,7 +255,7 @@ public sealed class SloEvaluator
     /// <summary>What one objective needs from a pass: its period, window starts and slice layout.</summary>
     private sealed class Plan
     {
-        public Plan(SloDefinition slo, SloObjective objective, DateTimeOffset end)
+        public Plan(SloDefinition slo, SloObjective objective, DateTimeOffset end, Func<RequestQuery, bool, RequestMatcher> matcher)
         {
             Slo = slo;
             Objective = objective;
@@ -255,10 +266,8 @@ public sealed class SloEvaluator
             Starts = [Period.Start, .. slo.Alerts.SelectMany(a => new[] { end - a.LongWindow, end - a.ShortWindow })];
             Matchers = slo.Indicator switch
             {
-                RatioIndicator r => [new RequestMatcher(r.Total), new RequestMatcher(r.Counted)],
-                ThresholdIndicator t => [new RequestMatcher(t.Metric == ThresholdMetric.ErrorRatio && t.Requests.Condition.MatchesEverything
-                    ? t.Requests with { Condition = RequestCondition.All with { Statuses = [new StatusMatch(500, 599)] } }
-                    : t.Requests)],
+                RatioIndicator r => [matcher(r.Total, false), matcher(r.Counted, false)],
+                ThresholdIndicator t => [matcher(t.Requests, t.Metric == ThresholdMetric.ErrorRatio)],
                 _ => throw new InvalidOperationException($"unknown indicator {slo.Indicator.GetType().Name}"),
             };
             OneSelector = slo.Indicator is not RatioIndicator ratio || ratio.Total.Selector == ratio.Counted.Selector;
