@@ -39,7 +39,8 @@ internal static class SloCommand
         {
             // The server reads its own store; sending each file lets it answer with the same locations.
             using var http = new HttpClient { BaseAddress = new Uri(server), Timeout = TimeSpan.FromSeconds(30) };
-            foreach (var file in Files(path))
+            // The files ReadPath read; a path it could not list has already given its error.
+            foreach (var file in Observe.Autoscaler.Slo.Reading.SloFiles.List(path, []) ?? [])
             {
                 using var content = new StringContent(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
                 using var response = await http.PostAsync($"/api/v1/slos/lint?file={Uri.EscapeDataString(file)}", content, cancellationToken).ConfigureAwait(false);
@@ -63,10 +64,6 @@ internal static class SloCommand
         Console.WriteLine($"{set.Slos.Count} SLO(s) valid, {errors} error(s), {warnings} warning(s){(server is null ? "; selectors not checked against traffic (--server to check them)" : "")}");
         return errors > 0 ? Errors : warnings > 0 ? Warnings : Clean;
     }
-
-    private static IEnumerable<string> Files(string path) => Directory.Exists(path)
-        ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
-        : [path];
 
     private static int Explain(string path, string? name)
     {
