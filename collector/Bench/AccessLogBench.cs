@@ -148,61 +148,52 @@ internal static class AccessLogBench
     /// </summary>
     private static async Task<double> RawEngineAsync(byte[][] bodies, long lines, CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateTempSubdirectory("observe-bench-raw-").FullName;
-        try
+        await using var bench = await BenchStore.OpenAsync("raw", "bench", cancellationToken).ConfigureAwait(false);
+        var engine = bench.Engine;
+        var resolver = new MeshRequestResolver(new PeerOptions(), TimeProvider.System);
+        var proxy = new ReportingProxy(new MeshPeer("reviews-v2", "default", "reviews", "v2"), ["10.0.2.7"]);
+        var tables = new[] { MeshSchema.Reports, OtelSchema.Logs };
+        var blocks = bodies.Select(body =>
         {
-            var resolver = new MeshRequestResolver(new PeerOptions(), TimeProvider.System);
-            var proxy = new ReportingProxy(new MeshPeer("reviews-v2", "default", "reviews", "v2"), ["10.0.2.7"]);
-            var tables = new[] { MeshSchema.Reports, OtelSchema.Logs };
-            var blocks = bodies.Select(body =>
+            using var batch = new IngestBatch();
+            var count = 0;
+            foreach (var line in AccessLogHttpEndpoint.Lines(body, int.MaxValue))
             {
-                using var batch = new IngestBatch();
-                var count = 0;
-                foreach (var line in AccessLogHttpEndpoint.Lines(body, int.MaxValue))
-                {
-                    var (record, format) = AccessLogLine.Parse(line.Bytes.Span, null);
-                    AccessLogRows.Report(batch, resolver.Resolve(record, proxy));
-                    AccessLogRows.Raw(batch, line.Bytes.Span, record.StartTime, proxy, new LineOrigin("http"), AccessLogLine.Name(format), null);
-                    count++;
-                }
-                return (Tables: tables.Select(t => batch.Tables.Single(b => b.Table == t).Writer.WrittenSpan.ToArray()).ToArray(), Lines: count);
-            }).ToList();
-            long written = 0;
-            var files = tables.Select(t => Path.Combine(directory, t.Name + ".rowbinary")).ToArray();
-            var outputs = files.Select(f => File.Create(f)).ToArray();
-            while (written < lines)
-            {
-                foreach (var (bytes, count) in blocks)
-                {
-                    for (var t = 0; t < tables.Length; t++)
-                    {
-                        await outputs[t].WriteAsync(bytes[t], cancellationToken).ConfigureAwait(false);
-                    }
-                    written += count;
-                }
+                var (record, format) = AccessLogLine.Parse(line.Bytes.Span, null);
+                AccessLogRows.Report(batch, resolver.Resolve(record, proxy));
+                AccessLogRows.Raw(batch, line.Bytes.Span, record.StartTime, proxy, new LineOrigin("http"), AccessLogLine.Name(format), null);
+                count++;
             }
-            foreach (var output in outputs)
-            {
-                await output.DisposeAsync().ConfigureAwait(false);
-            }
-            var options = new StoreOptions { DataPath = Path.Combine(directory, "data"), Database = "bench" };
-            await using var engine = ClickHouseStore.Open(options);
-            await ClickHouseStore.MigrateAsync(engine, options, cancellationToken).ConfigureAwait(false);
-            var seconds = 0.0;
-            for (var t = 0; t < tables.Length; t++)
-            {
-                seconds += await BenchWindow.InsertFileAsync(engine, options.Database, tables[t], files[t], cancellationToken).ConfigureAwait(false);
-            }
-            var stored = long.Parse(Encoding.UTF8.GetString(await engine.QueryAsync($"SELECT count() FROM bench.{MeshSchema.Reports.Name}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            if (stored != written)
-            {
-                throw new InvalidOperationException($"the raw engine stored {stored} of {written} reports");
-            }
-            return written / seconds;
-        }
-        finally
+            return (Tables: tables.Select(t => batch.Tables.Single(b => b.Table == t).Writer.WrittenSpan.ToArray()).ToArray(), Lines: count);
+        }).ToList();
+        long written = 0;
+        var files = tables.Select(t => Path.Combine(bench.Directory, t.Name + ".rowbinary")).ToArray();
+        var outputs = files.Select(f => File.Create(f)).ToArray();
+        while (written < lines)
         {
-            Directory.Delete(directory, recursive: true);
+            foreach (var (bytes, count) in blocks)
+            {
+                for (var t = 0; t < tables.Length; t++)
+                {
+                    await outputs[t].WriteAsync(bytes[t], cancellationToken).ConfigureAwait(false);
+                }
+                written += count;
+            }
         }
+        foreach (var output in outputs)
+        {
+            await output.DisposeAsync().ConfigureAwait(false);
+        }
+        var seconds = 0.0;
+        for (var t = 0; t < tables.Length; t++)
+        {
+            seconds += await BenchWindow.InsertFileAsync(engine, bench.Options.Database, tables[t], files[t], cancellationToken).ConfigureAwait(false);
+        }
+        var stored = long.Parse(Encoding.UTF8.GetString(await engine.QueryAsync($"SELECT count() FROM bench.{MeshSchema.Reports.Name}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        if (stored != written)
+        {
+            throw new InvalidOperationException($"the raw engine stored {stored} of {written} reports");
+        }
+        return written / seconds;
     }
 }

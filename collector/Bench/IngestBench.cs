@@ -88,42 +88,33 @@ internal static class IngestBench
     /// </summary>
     private static async Task<double> RawEngineAsync(IReadOnlyList<OpenTelemetry.Proto.Collector.Trace.V1.ExportTraceServiceRequest> requests, long rows, CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateTempSubdirectory("observe-bench-raw-").FullName;
-        try
+        await using var bench = await BenchStore.OpenAsync("raw", "bench", cancellationToken).ConfigureAwait(false);
+        var engine = bench.Engine;
+        var file = Path.Combine(bench.Directory, "spans.rowbinary");
+        long written = 0;
+        await using (var output = File.Create(file))
         {
-            var file = Path.Combine(directory, "spans.rowbinary");
-            long written = 0;
-            await using (var output = File.Create(file))
+            var blocks = requests.Select(r =>
             {
-                var blocks = requests.Select(r =>
+                using var mapped = SpanRows.Map(r).Batch;
+                var (_, writer, count) = mapped.Tables.Single();
+                return (Bytes: writer.WrittenSpan.ToArray(), Rows: count);
+            }).ToList();
+            while (written < rows)
+            {
+                foreach (var (bytes, count) in blocks)
                 {
-                    using var mapped = SpanRows.Map(r).Batch;
-                    var (_, writer, count) = mapped.Tables.Single();
-                    return (Bytes: writer.WrittenSpan.ToArray(), Rows: count);
-                }).ToList();
-                while (written < rows)
-                {
-                    foreach (var (bytes, count) in blocks)
-                    {
-                        await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                        written += count;
-                    }
+                    await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    written += count;
                 }
             }
-            var options = new StoreOptions { DataPath = Path.Combine(directory, "data"), Database = "bench" };
-            await using var engine = ClickHouseStore.Open(options);
-            await ClickHouseStore.MigrateAsync(engine, options, cancellationToken).ConfigureAwait(false);
-            var seconds = await BenchWindow.InsertFileAsync(engine, options.Database, OtelSchema.Traces, file, cancellationToken).ConfigureAwait(false);
-            var stored = long.Parse(System.Text.Encoding.UTF8.GetString(await engine.QueryAsync($"SELECT count() FROM bench.{OtelSchema.Traces.Name}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            if (stored != written)
-            {
-                throw new InvalidOperationException($"the raw engine stored {stored} of {written} rows");
-            }
-            return written / seconds;
         }
-        finally
+        var seconds = await BenchWindow.InsertFileAsync(engine, bench.Options.Database, OtelSchema.Traces, file, cancellationToken).ConfigureAwait(false);
+        var stored = long.Parse(System.Text.Encoding.UTF8.GetString(await engine.QueryAsync($"SELECT count() FROM bench.{OtelSchema.Traces.Name}", "TabSeparated", cancellationToken: cancellationToken).ConfigureAwait(false)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        if (stored != written)
         {
-            Directory.Delete(directory, recursive: true);
+            throw new InvalidOperationException($"the raw engine stored {stored} of {written} rows");
         }
+        return written / seconds;
     }
 }

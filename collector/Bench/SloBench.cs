@@ -37,95 +37,86 @@ internal static class SloBench
                                $"{settings.Runs} warm passes 10 s apart after one warm-up");
         AnsiConsole.MarkupLine($"machine: {BenchWindow.Machine()}");
 
-        var directory = Directory.CreateTempSubdirectory("observe-bench-slo-").FullName;
-        try
+        await using var bench = await BenchStore.OpenAsync("slo", Database, cancellationToken).ConfigureAwait(false);
+        var store = bench.Engine;
+        AnsiConsole.MarkupLine($"engine: {Markup.Escape(store.Description)}");
+
+        // The data ends at the last whole minute; the passes' instants lie just before it.
+        var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
+        var start = end.AddDays(-settings.Days);
+        var load = await LoadAsync(store, settings, start, end, cancellationToken).ConfigureAwait(false);
+        var slos = SyntheticSlos.Generate(settings.Slos, settings.Workloads);
+        DateTimeOffset At(int pass) => end - Step * (settings.Runs + 2 - pass) - TimeSpan.FromMilliseconds(630);
+
+        var engine = new TimedTransport(store);
+        // No read budget: the cold pass measures filling every ledger at once, as after a restart without one.
+        var evaluator = new SloEvaluator(engine, Database, coldReadBudget: TimeSpan.MaxValue);
+        IReadOnlyList<SloEvaluation> results = [];
+        Pass? cold = null;
+        var warm = new List<Pass>();
+        var loadBefore = BenchWindow.LoadAverage();
+        await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(async context =>
         {
-            var options = new StoreOptions { DataPath = Path.Combine(directory, "data"), Database = Database };
-            await using var store = ClickHouseStore.Open(options);
-            await ClickHouseStore.MigrateAsync(store, options, cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine($"engine: {Markup.Escape(store.Description)}");
-
-            // The data ends at the last whole minute; the passes' instants lie just before it.
-            var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60);
-            var start = end.AddDays(-settings.Days);
-            var load = await LoadAsync(store, settings, start, end, cancellationToken).ConfigureAwait(false);
-            var slos = SyntheticSlos.Generate(settings.Slos, settings.Workloads);
-            DateTimeOffset At(int pass) => end - Step * (settings.Runs + 2 - pass) - TimeSpan.FromMilliseconds(630);
-
-            var engine = new TimedTransport(store);
-            // No read budget: the cold pass measures filling every ledger at once, as after a restart without one.
-            var evaluator = new SloEvaluator(engine, Database, coldReadBudget: TimeSpan.MaxValue);
-            IReadOnlyList<SloEvaluation> results = [];
-            Pass? cold = null;
-            var warm = new List<Pass>();
-            var loadBefore = BenchWindow.LoadAverage();
-            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).StartAsync(async context =>
+            async Task<Pass> Timed(DateTimeOffset now)
             {
-                async Task<Pass> Timed(DateTimeOffset now)
-                {
-                    engine.Reset();
-                    var clock = Stopwatch.StartNew();
-                    results = await evaluator.EvaluateAsync(slos, now, cancellationToken).ConfigureAwait(false);
-                    return new Pass(clock.Elapsed.TotalMilliseconds, engine.Milliseconds, engine.Queries);
-                }
-                var task = context.AddTask("evaluation passes (cold, warm-up, runs)", maxValue: settings.Runs + 2);
-                cold = await Timed(At(0)).ConfigureAwait(false);
-                task.Increment(1);
-                await Timed(At(1)).ConfigureAwait(false);
-                task.Increment(1);
-                for (var i = 2; i < settings.Runs + 2; i++)
-                {
-                    warm.Add(await Timed(At(i)).ConfigureAwait(false));
-                    task.Increment(1);
-                }
-            }).ConfigureAwait(false);
-            var last = At(settings.Runs + 1);
-            var scan = await ScanAsync(store, last.AddDays(-settings.Days), last, Math.Min(settings.Runs, 5), cancellationToken).ConfigureAwait(false);
-            var naive = await NaiveAsync(store, slos, last, cancellationToken).ConfigureAwait(false);
-            var loadAfter = BenchWindow.LoadAverage();
-
-            var loaded = new Table().AddColumns("load", "rows", "requests", "seconds");
-            foreach (var (what, rows, requests, seconds) in load)
-            {
-                loaded.AddRow(what, rows, requests, seconds);
+                engine.Reset();
+                var clock = Stopwatch.StartNew();
+                results = await evaluator.EvaluateAsync(slos, now, cancellationToken).ConfigureAwait(false);
+                return new Pass(clock.Elapsed.TotalMilliseconds, engine.Milliseconds, engine.Queries);
             }
-            AnsiConsole.Write(loaded);
-            WriteChecks(slos, results, settings.Workloads);
+            var task = context.AddTask("evaluation passes (cold, warm-up, runs)", maxValue: settings.Runs + 2);
+            cold = await Timed(At(0)).ConfigureAwait(false);
+            task.Increment(1);
+            await Timed(At(1)).ConfigureAwait(false);
+            task.Increment(1);
+            for (var i = 2; i < settings.Runs + 2; i++)
+            {
+                warm.Add(await Timed(At(i)).ConfigureAwait(false));
+                task.Increment(1);
+            }
+        }).ConfigureAwait(false);
+        var last = At(settings.Runs + 1);
+        var scan = await ScanAsync(store, last.AddDays(-settings.Days), last, Math.Min(settings.Runs, 5), cancellationToken).ConfigureAwait(false);
+        var naive = await NaiveAsync(store, slos, last, cancellationToken).ConfigureAwait(false);
+        var loadAfter = BenchWindow.LoadAverage();
 
-            var ms = warm.Select(p => p.Ms).Order().ToList();
-            var inEngine = warm.Select(p => p.EngineMs).Order().ToList();
-            var inDotnet = warm.Select(p => p.Ms - p.EngineMs).Order().ToList();
-            var median = BenchWindow.Percentile(ms, 0.5);
-            var table = new Table { Title = new TableTitle($"{settings.Slos:N0} SLOs, {settings.Workloads:N0} workloads, {settings.Days} days") }
-                .AddColumns("pass", "median ms", "p90", "max", "engine", ".NET", "queries", "/ scan", "/ naive");
-            string Ratio(double ms, double reference) => $"{ms / reference:N2}×";
-            table.AddRow("cold", $"{cold!.Ms:N0}", "", "", $"{cold.EngineMs:N0}", $"{cold.Ms - cold.EngineMs:N0}", $"{cold.Queries}",
-                Ratio(cold.Ms, scan), Ratio(cold.Ms, naive));
-            table.AddRow("warm", $"{median:N0}", $"{BenchWindow.Percentile(ms, 0.9):N0}", $"{ms[^1]:N0}",
-                $"{BenchWindow.Percentile(inEngine, 0.5):N0}", $"{BenchWindow.Percentile(inDotnet, 0.5):N0}", $"{warm[0].Queries}",
-                Ratio(median, scan), Ratio(median, naive));
-            table.AddRow("scan", $"{scan:N0}", "", "", "", "", "1", "", "");
-            table.AddRow("naive", $"{naive:N0}", "", "", "", "", $"{settings.Slos}", "", "");
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[bold]cold[/]: the first pass of a new evaluator (it fills the slice ledgers); [bold]warm[/]: median, p90 and max of {warm.Count} passes 10 s apart; " +
-                                   "[bold]engine[/]: ms inside the store's QueryAsync (SQL, output format, copy); [bold].NET[/]: the rest of the pass " +
-                                   "(parsing the answers, counting series per SLO, ledgers, budgets and alert states). [bold]scan[/]: " +
-                                   $"sum(Requests) and the histogram merge over every row of mesh_sli_1m in the last {settings.Days} days, median of {Math.Min(settings.Runs, 5)}; " +
-                                   $"[bold]naive[/]: for {NaiveSample} availability SLOs, one query each over mesh_sli_1m counting total and 5xx in the period " +
-                                   "and the six alert windows, the time scaled to the whole set (occurrences only; no slices, no latency). " +
-                                   "[bold]/ scan[/], [bold]/ naive[/]: the pass's time over the reference's.");
-            AnsiConsole.MarkupLine(median <= Target.TotalMilliseconds
-                ? $"[green]target met[/]: the warm pass's median {median:N0} ms is within {Target.TotalMilliseconds:N0} ms (p90 {BenchWindow.Percentile(ms, 0.9):N0} ms, max {ms[^1]:N0} ms)"
-                : $"[red]target not met[/]: the warm pass's median {median:N0} ms is over {Target.TotalMilliseconds:N0} ms");
-            AnsiConsole.MarkupLine($"load average (1 min) when measuring began / ended: {loadBefore:0.00} / {loadAfter:0.00}" +
-                (Math.Max(loadBefore, loadAfter) > Environment.ProcessorCount
-                    ? " [yellow]above the core count: other processes shared the CPU, the figures are slower than the machine is[/]" : ""));
-            return median <= Target.TotalMilliseconds ? 0 : 1;
-        }
-        finally
+        var loaded = new Table().AddColumns("load", "rows", "requests", "seconds");
+        foreach (var (what, rows, requests, seconds) in load)
         {
-            Directory.Delete(directory, recursive: true);
+            loaded.AddRow(what, rows, requests, seconds);
         }
+        AnsiConsole.Write(loaded);
+        WriteChecks(slos, results, settings.Workloads);
+
+        var ms = warm.Select(p => p.Ms).Order().ToList();
+        var inEngine = warm.Select(p => p.EngineMs).Order().ToList();
+        var inDotnet = warm.Select(p => p.Ms - p.EngineMs).Order().ToList();
+        var median = BenchWindow.Percentile(ms, 0.5);
+        var table = new Table { Title = new TableTitle($"{settings.Slos:N0} SLOs, {settings.Workloads:N0} workloads, {settings.Days} days") }
+            .AddColumns("pass", "median ms", "p90", "max", "engine", ".NET", "queries", "/ scan", "/ naive");
+        string Ratio(double ms, double reference) => $"{ms / reference:N2}×";
+        table.AddRow("cold", $"{cold!.Ms:N0}", "", "", $"{cold.EngineMs:N0}", $"{cold.Ms - cold.EngineMs:N0}", $"{cold.Queries}",
+            Ratio(cold.Ms, scan), Ratio(cold.Ms, naive));
+        table.AddRow("warm", $"{median:N0}", $"{BenchWindow.Percentile(ms, 0.9):N0}", $"{ms[^1]:N0}",
+            $"{BenchWindow.Percentile(inEngine, 0.5):N0}", $"{BenchWindow.Percentile(inDotnet, 0.5):N0}", $"{warm[0].Queries}",
+            Ratio(median, scan), Ratio(median, naive));
+        table.AddRow("scan", $"{scan:N0}", "", "", "", "", "1", "", "");
+        table.AddRow("naive", $"{naive:N0}", "", "", "", "", $"{settings.Slos}", "", "");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"[bold]cold[/]: the first pass of a new evaluator (it fills the slice ledgers); [bold]warm[/]: median, p90 and max of {warm.Count} passes 10 s apart; " +
+                               "[bold]engine[/]: ms inside the store's QueryAsync (SQL, output format, copy); [bold].NET[/]: the rest of the pass " +
+                               "(parsing the answers, counting series per SLO, ledgers, budgets and alert states). [bold]scan[/]: " +
+                               $"sum(Requests) and the histogram merge over every row of mesh_sli_1m in the last {settings.Days} days, median of {Math.Min(settings.Runs, 5)}; " +
+                               $"[bold]naive[/]: for {NaiveSample} availability SLOs, one query each over mesh_sli_1m counting total and 5xx in the period " +
+                               "and the six alert windows, the time scaled to the whole set (occurrences only; no slices, no latency). " +
+                               "[bold]/ scan[/], [bold]/ naive[/]: the pass's time over the reference's.");
+        AnsiConsole.MarkupLine(median <= Target.TotalMilliseconds
+            ? $"[green]target met[/]: the warm pass's median {median:N0} ms is within {Target.TotalMilliseconds:N0} ms (p90 {BenchWindow.Percentile(ms, 0.9):N0} ms, max {ms[^1]:N0} ms)"
+            : $"[red]target not met[/]: the warm pass's median {median:N0} ms is over {Target.TotalMilliseconds:N0} ms");
+        AnsiConsole.MarkupLine($"load average (1 min) when measuring began / ended: {loadBefore:0.00} / {loadAfter:0.00}" +
+            (Math.Max(loadBefore, loadAfter) > Environment.ProcessorCount
+                ? " [yellow]above the core count: other processes shared the CPU, the figures are slower than the machine is[/]" : ""));
+        return median <= Target.TotalMilliseconds ? 0 : 1;
     }
 
     /// <summary>The minutes a day at a time, then the hours from them, then a pause until background merges are done.</summary>
