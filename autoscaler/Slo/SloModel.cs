@@ -152,8 +152,10 @@ public sealed record Finding(FindingSeverity Severity, SourceLocation Location, 
     public override string ToString() => $"{Location}: {(Severity == FindingSeverity.Error ? "error" : "warning")}: {Message}";
 }
 
-/// <summary>What reading a set of documents gave: the SLOs that are valid, and every finding.</summary>
+/// <summary>What reading a set of documents gave: the SLOs and scaling policies that are valid, and every finding.</summary>
 public sealed record SloDocumentSet(IReadOnlyList<SloDefinition> Slos, IReadOnlyList<Finding> Findings)
 {
+    public IReadOnlyList<Scaling.ScalingPolicy> Policies { get; init; } = [];
+
     public bool HasErrors => Findings.Any(f => f.Severity == FindingSeverity.Error);
 }
