@@ -41,7 +41,7 @@ public enum ServiceTimeDistribution { Exponential }
 /// <param name="Objective">A request is good when it is not rejected and completes within the threshold; the target defines violation minutes and the budget.</param>
 /// <param name="QueueLimit">Requests one pod holds (in service + waiting); a request sent to a full pod is rejected (503).</param>
 /// <param name="InitialReplicas">Warm pods at the start of the trace.</param>
-/// <param name="CapacityChanges">From each time on (since the trace start), pods created after it serve at this factor of μ: a new version rolled out.</param>
+/// <param name="CapacityChanges">From each time on (since the trace start), every pod serves at this factor of μ: a new version rolled out.</param>
 public sealed record WorkloadModel(
     double ServiceRate,
     PodStartup Startup,
