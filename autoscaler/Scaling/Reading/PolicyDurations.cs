@@ -12,7 +12,7 @@ internal static partial class PolicyDurations
 {
     public const string Help = "a number and a unit ms, s, m or h, e.g. `15s`, `5m` or `1m30s`";
 
-    [GeneratedRegex(@"^-?(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+$")]
+    [GeneratedRegex(@"^-?(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+\z")]
     private static partial Regex Whole();
 
     [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)")]
