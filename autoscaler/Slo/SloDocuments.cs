@@ -1,3 +1,4 @@
+using Observe.Autoscaler.Scaling.Reading;
 using Observe.Autoscaler.Slo.Reading;
 
 namespace Observe.Autoscaler.Slo;
@@ -7,8 +8,9 @@ public sealed record SloSource(string File, string Text);
 
 /// <summary>
 /// Reads SLO documents (OpenSLO v1 and Alibaba Cloud ASM <c>ServiceLevelObjective</c>) into
-/// <see cref="SloDefinition"/>s, with a finding, at its file, line and column, for every problem.
-/// An SLO with an error is left out; the others still load.
+/// <see cref="SloDefinition"/>s, and Observe's <c>ScalingPolicy</c> documents into
+/// <see cref="Scaling.ScalingPolicy"/>s, with a finding, at its file, line and column, for every
+/// problem. An SLO or policy with an error is left out; the others still load.
 /// </summary>
 public static class SloDocuments
 {
@@ -23,7 +25,8 @@ public static class SloDocuments
             DocumentReader.Read(source, findings, drafts);
         }
         var slos = SloLinker.Link(drafts, findings);
-        return new SloDocumentSet(slos, Sorted(findings.Items));
+        var policies = ScalingPolicyLinker.Link(drafts, findings);
+        return new SloDocumentSet(slos, Sorted(findings.Items)) { Policies = policies };
     }
 
     /// <summary>

@@ -14,12 +14,12 @@ internal static class SloCommand
 
     public static Command Create()
     {
-        var lintPath = new Argument<string>("path") { Description = "An SLO YAML file or a directory of them (*.yaml, *.yml, recursively)." };
+        var lintPath = new Argument<string>("path") { Description = "An SLO or ScalingPolicy YAML file or a directory of them (*.yaml, *.yml, recursively)." };
         var server = new Option<string?>("--server")
         {
             Description = "A running Observe (e.g. http://127.0.0.1:8080) to check selectors against the last day's traffic. Default: selectors are not checked",
         };
-        var lint = new Command("lint", "Validate SLO files; every finding with file:line:column. Exit 0 clean, 1 warnings, 2 errors.") { lintPath, server };
+        var lint = new Command("lint", "Validate SLO and ScalingPolicy files; every finding with file:line:column. Exit 0 clean, 1 warnings, 2 errors.") { lintPath, server };
         lint.SetAction((parse, cancellationToken) => LintAsync(parse.GetValue(lintPath)!, parse.GetValue(server), cancellationToken));
 
         var explainPath = new Argument<string>("path") { Description = "An SLO YAML file or a directory of them." };
@@ -61,7 +61,7 @@ internal static class SloCommand
         {
             Console.WriteLine(line);
         }
-        Console.WriteLine($"{set.Slos.Count} SLO(s) valid, {errors} error(s), {warnings} warning(s){(server is null ? "; selectors not checked against traffic (--server to check them)" : "")}");
+        Console.WriteLine($"{set.Slos.Count} SLO(s) and {set.Policies.Count} scaling policy(ies) valid, {errors} error(s), {warnings} warning(s){(server is null ? "; selectors not checked against traffic (--server to check them)" : "")}");
         return errors > 0 ? Errors : warnings > 0 ? Warnings : Clean;
     }
 
@@ -75,7 +75,9 @@ internal static class SloCommand
             {
                 Console.Error.WriteLine(f);
             }
-            Console.Error.WriteLine(name is null
+            Console.Error.WriteLine(name is null && set.Slos.Count == 0
+                ? $"observe: {path} holds no valid SLO to explain{(set.Policies.Count > 0 ? " (scaling policies are not explained)" : "")}"
+                : name is null
                 ? $"observe: {path} holds {set.Slos.Count} valid SLOs; name one with --name ({string.Join(", ", set.Slos.Select(s => s.Name))})"
                 : $"observe: no valid SLO named '{name}' in {path}; valid ones: {string.Join(", ", set.Slos.Select(s => s.Name))}");
             return Errors;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Observe.Autoscaler.Scaling.Reading;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -68,13 +69,23 @@ internal static partial class DocumentReader
             }
             AsmReader.Read(context, fields, into);
         }
+        else if (kind == ScalingPolicyReader.Kind)
+        {
+            if (apiVersion != ScalingPolicyReader.ApiVersion)
+            {
+                context.Error(fields["apiVersion"]!, $"`apiVersion: {apiVersion}` is not read here: `kind: {kind}` is Observe's own, write `apiVersion: {ScalingPolicyReader.ApiVersion}`");
+                return;
+            }
+            ScalingPolicyReader.Read(context, fields, into);
+        }
         else
         {
-            string[] known = [.. OpenSloReader.Kinds, AsmReader.Kind];
+            string[] known = [.. OpenSloReader.Kinds, AsmReader.Kind, ScalingPolicyReader.Kind];
             var suggestion = KeySuggestion.Closest(kind, known);
             context.Error(fields["kind"]!, $"unknown kind `{kind}`: "
                 + (suggestion is null ? "" : $"did you mean `{suggestion}`? ")
-                + $"Known kinds: {string.Join(", ", OpenSloReader.Kinds)} (apiVersion: {OpenSloReader.ApiVersion}) and {AsmReader.Kind} (apiVersion: {AsmReader.ApiVersion})");
+                + $"Known kinds: {string.Join(", ", OpenSloReader.Kinds)} (apiVersion: {OpenSloReader.ApiVersion}), {AsmReader.Kind} (apiVersion: {AsmReader.ApiVersion}) "
+                + $"and {ScalingPolicyReader.Kind} (apiVersion: {ScalingPolicyReader.ApiVersion})");
         }
     }
 }

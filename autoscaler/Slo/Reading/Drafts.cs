@@ -1,3 +1,4 @@
+using Observe.Autoscaler.Scaling.Reading;
 using YamlDotNet.RepresentationModel;
 
 namespace Observe.Autoscaler.Slo.Reading;
@@ -65,4 +66,6 @@ internal sealed class DraftSet
     public List<PolicyDraft> Policies { get; } = [];
 
     public List<ConditionDraft> Conditions { get; } = [];
+
+    public List<ScalingPolicyDraft> ScalingPolicies { get; } = [];
 }

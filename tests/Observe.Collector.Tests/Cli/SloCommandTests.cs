@@ -45,6 +45,16 @@ public sealed class SloCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_directory_with_a_scaling_policy_lints_clean_and_its_slo_explains()
+    {
+        var scaling = Path.Combine(RepositoryRoot(), "deploy", "examples", "scaling");
+        Assert.Equal(SloCommand.Clean, await RunAsync("slo", "lint", scaling));
+        Assert.Equal(SloCommand.Clean, await RunAsync("slo", "explain", scaling));
+        // A file with only a policy has no SLO to explain.
+        Assert.Equal(SloCommand.Errors, await RunAsync("slo", "explain", Path.Combine(scaling, "checkout-policy.yaml")));
+    }
+
+    [Fact]
     public async Task Explain_needs_exactly_one_slo()
     {
         Assert.Equal(SloCommand.Clean, await RunAsync("slo", "explain", Path.Combine(Examples, "checkout-availability.yaml")));
