@@ -23,9 +23,15 @@ internal sealed class ObserveScaler : IReplicaScaler
     // old one's observations weigh 5 %.
     private static readonly TimeSpan CapacityMemory = TimeSpan.FromMinutes(10);
 
+    // A latency quantile over a window in which the load per replica moved by more than this
+    // factor mixes two loads (just after a scale-up it is the overloaded fleet's latency), so it
+    // is not paired with either.
+    private const double MaxLoadSwing = 1.25;
+
     private readonly ScalingPolicy _policy;
     private readonly SignalFreshness _freshness;
     private readonly CapacityLearner _capacity;
+    private readonly EffectiveReplicaHistory _effective;
     private readonly DemandForecaster _forecast;
     private readonly BudgetHeadroom _headroom;
     private readonly BurstDetector _burst;
@@ -34,8 +40,6 @@ internal sealed class ObserveScaler : IReplicaScaler
     private readonly ScaleDownLimit _down;
     private readonly RecommendationWindow _stabilisation;
     private readonly ReplicaBounds _bounds;
-    private int? _lastReady;
-    private DateTimeOffset _readyChangedAt = DateTimeOffset.MinValue;
 
     public ObserveScaler(ScalingPolicy policy, LatencyObjective objective)
     {
@@ -49,6 +53,7 @@ internal sealed class ObserveScaler : IReplicaScaler
         Cadence = new(policy.Tick, policy.Burst.ShortWindow, policy.Burst.StableWindow, MetricsLag);
         _freshness = new(policy.Tick, MetricsLag);
         _capacity = new(objective.ThresholdSeconds, policy.CapacityHint, policy.Tick, CapacityMemory);
+        _effective = new(policy.Burst.StableWindow + MetricsLag, policy.Tick);
         _forecast = new(policy.Prediction, policy.Tick);
         _headroom = new(policy.Headroom);
         _burst = new(policy.Burst, policy.Tick);
@@ -70,7 +75,7 @@ internal sealed class ObserveScaler : IReplicaScaler
         var current = signals.Replicas.Desired;
         var fleet = FleetCapacity.Of(signals.Replicas, _policy.Startup);
         _changes.Observe(time, current);
-        var settled = NoteReady(time, fleet.Ready);
+        _effective.Add(time, fleet.Effective);
         var reasons = new List<ScalingReason>();
 
         var state = _freshness.Check(signals);
@@ -83,11 +88,7 @@ internal sealed class ObserveScaler : IReplicaScaler
         var rateShort = Usable(signals.RateShort);
         var inFlight = Usable(signals.InFlight);
 
-        // Just after the ready count changed, the windows mix the old fleet with the new one.
-        if (settled && fleet.Effective > 0 && signals.Latency?.AtObjective is { } quantile)
-        {
-            _capacity.Observe(rateLong / fleet.Effective, quantile);
-        }
+        Learn(signals, rateLong);
         // The stable-window rate describes the middle of its window, which ends a metrics lag ago.
         var measuredAt = time - MetricsLag - (_policy.Burst.StableWindow / 2);
         var forecast = _forecast.Next(measuredAt, rateLong, time + _policy.Horizon);
@@ -203,15 +204,21 @@ internal sealed class ObserveScaler : IReplicaScaler
             Burst: _burst.Active));
     }
 
-    /// <summary>Notes the ready count; true once it has been unchanged for a stable window.</summary>
-    private bool NoteReady(DateTimeOffset time, int ready)
+    /// <summary>
+    /// Step 2: pairs the stable window's latency quantile with the load per effective replica
+    /// over the same window (it ends a metrics lag ago; the fleet of the ticks since its start is
+    /// averaged).
+    /// </summary>
+    private void Learn(ScalingSignals signals, double rateLong)
     {
-        if (_lastReady is { } last && last != ready)
+        if (signals.Latency?.AtObjective is not { } quantile
+            || _effective.Since(signals.Time - MetricsLag - _policy.Burst.StableWindow) is not { } fleet
+            || !(fleet.Min > 0)
+            || fleet.Max > MaxLoadSwing * fleet.Min)
         {
-            _readyChangedAt = time;
+            return;
         }
-        _lastReady = ready;
-        return time - _readyChangedAt >= _policy.Burst.StableWindow;
+        _capacity.Observe(rateLong / fleet.Mean, quantile);
     }
 
     private static double? Usable(double? value) => value is >= 0 and var v && double.IsFinite(v) ? v : null;

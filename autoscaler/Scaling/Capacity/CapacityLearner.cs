@@ -9,7 +9,12 @@ namespace Observe.Autoscaler.Scaling.Capacity;
 /// <remarks>
 /// Loads are divided by the seed capacity and reciprocal latencies multiplied by the threshold,
 /// so the fit works on numbers near 1 whatever the units; the safe load is where the scaled line
-/// crosses 1.
+/// crosses 1. Under a scaler the load per replica stays near one operating point, which pins the
+/// line's height there but hardly its slope; with plain forgetting the slope's uncertainty then
+/// grows without bound (wind-up) and a jump in latency can tilt the line instead of lowering it.
+/// So the prior's slope is never forgotten entirely: it keeps the weight it started with, while
+/// the prior's level is forgotten like any old observation. Near the operating point the slope
+/// matters little: the safe load is only the headroom away.
 /// </remarks>
 internal sealed class CapacityLearner
 {
@@ -21,13 +26,18 @@ internal sealed class CapacityLearner
     // hint), so a few minutes of data override it.
     private const double PriorWeight = 5;
 
+    // What the prior knows of the slope (Σ(u − ū)² of its pseudo-observations), kept for ever.
+    private const double SlopeInformation = PriorWeight * 0.25 * 0.25;
+
     // Overestimating capacity costs the SLO, underestimating costs replicas: the estimate may halve
     // in one observation but rises at most 10 % per observation.
     private const double MaxFall = 0.5;
     private const double MaxRise = 1.10;
 
-    // A line fitted near one operating point says little far from it; the estimate may not rise
-    // beyond twice the highest load per replica seen within the threshold (or the seed).
+    // A line fitted near one operating point says little far from it: the estimate rises only on
+    // an observation within the threshold at a load of at least half the estimate, and to at
+    // most twice that load. An over-provisioned fleet (at night, after a burst) teaches nothing
+    // about how far it could be pushed.
     private const double ExtrapolationLimit = 2;
 
     // Latency that is high at every load (a slow dependency) drags the fit down without end;
@@ -36,7 +46,9 @@ internal sealed class CapacityLearner
 
     // A latency more than twice (or less than half) what the fit predicts is news, not noise:
     // that observation is taken in with a one-minute memory, so a new version's latency
-    // replaces the old version's within minutes instead of being averaged with it.
+    // replaces the old version's within minutes instead of being averaged with it. So is any
+    // observation while the fit says latency does not rise with load: old and new behaviour
+    // mixed in one fit can do that, and only forgetting the old resolves it.
     private const double SurpriseRatio = 2;
     private static readonly TimeSpan SurpriseMemory = TimeSpan.FromMinutes(1);
 
@@ -45,10 +57,10 @@ internal sealed class CapacityLearner
     private readonly double _surprisedForgetting;
     private double _seed;
     private double _alpha, _beta;
+    private double _priorSlope;
 
     // The fit in information form: R (2×2, symmetric) and v, with θ = (α, β) = R⁻¹·v.
     private double _r11, _r12, _r22, _v1, _v2;
-    private double _highestWithinThreshold;
 
     /// <param name="thresholdSeconds">The objective's latency threshold L.</param>
     /// <param name="hint">Safe load of one warm replica, if the policy gives one.</param>
@@ -91,12 +103,8 @@ internal sealed class CapacityLearner
             Seed(loadPerReplica);
         }
         Observations++;
-        if (quantileSeconds <= _threshold)
-        {
-            _highestWithinThreshold = Math.Max(_highestWithinThreshold, loadPerReplica);
-        }
-        Update(loadPerReplica / _seed, _threshold / quantileSeconds);
-        Capacity = Bounded(Capacity!.Value);
+        var surprised = Update(loadPerReplica / _seed, _threshold / quantileSeconds);
+        Capacity = Bounded(Capacity!.Value, loadPerReplica, quantileSeconds <= _threshold && !surprised);
     }
 
     private void Seed(double capacity)
@@ -104,55 +112,40 @@ internal sealed class CapacityLearner
         _seed = capacity;
         Capacity = capacity;
         _alpha = 1 / (1 - PriorUtilisation);
-        _beta = -PriorUtilisation / (1 - PriorUtilisation);
-        var (m11, m12, m22, mv1, mv2) = PriorAround(1);
-        (_r11, _r12, _r22, _v1, _v2) = (m11, m12, m22, mv1, mv2);
-    }
-
-    /// <summary>
-    /// The prior's information (R, v) for a safe load of <paramref name="safe"/> seeds: half its
-    /// weight says the threshold is met there, half says a replica at half that load answers in a
-    /// third of the threshold, which is the 80 %-busy M/M/1 line through that point.
-    /// </summary>
-    private static (double M11, double M12, double M22, double Mv1, double Mv2) PriorAround(double safe)
-    {
+        _beta = _priorSlope = -PriorUtilisation / (1 - PriorUtilisation);
+        // Information of PriorWeight/2 pseudo-observations at u = 0.5 and as many at u = 1.
         var half = PriorWeight / 2;
-        double uLow = safe / 2, wLow = (1 / (1 - PriorUtilisation)) - (PriorUtilisation / (1 - PriorUtilisation) / 2);
-        double uSafe = safe, wSafe = 1;
-        return (
-            2 * half,
-            half * (uLow + uSafe),
-            half * ((uLow * uLow) + (uSafe * uSafe)),
-            half * (wLow + wSafe),
-            half * ((uLow * wLow) + (uSafe * wSafe)));
+        _r11 = 2 * half;
+        _r12 = half * (0.5 + 1);
+        _r22 = half * ((0.5 * 0.5) + 1);
+        _v1 = (_r11 * _alpha) + (_r12 * _beta);
+        _v2 = (_r12 * _alpha) + (_r22 * _beta);
     }
 
     /// <summary>
-    /// One recursive least-squares step on the scaled line w = α + β·u. Old data is forgotten
-    /// towards the prior rather than towards nothing, so the prior keeps the weight of a few
-    /// observations for ever; and the prior is the same assumed shape centred on the current
-    /// estimate, so it supplies only what closed-loop data cannot: data near one operating
-    /// point pins the line's height there but not its slope, and with plain forgetting the slope
-    /// drifts (wind-up), so that a jump in latency tilts the line instead of lowering it.
+    /// One recursive least-squares step on the scaled line w = α + β·u, in information form.
+    /// Forgetting renews the prior's slope information (a penalty on β − β0 alone), so the slope
+    /// stays defined while the level follows the data.
     /// </summary>
-    private void Update(double u, double w)
+    /// <returns>Whether the observation was a surprise.</returns>
+    private bool Update(double u, double w)
     {
-        var (m11, m12, m22, mv1, mv2) = PriorAround(Capacity!.Value / _seed);
         var predicted = _alpha + (_beta * u);
-        var surprised = !(predicted > 0) || w > SurpriseRatio * predicted || w * SurpriseRatio < predicted;
+        var surprised = !(_beta < 0) || !(predicted > 0) || w > SurpriseRatio * predicted || w * SurpriseRatio < predicted;
         var keep = surprised ? _surprisedForgetting : _forgetting;
-        var renew = 1 - keep;
-        _r11 = (keep * _r11) + (renew * m11) + 1;
-        _r12 = (keep * _r12) + (renew * m12) + u;
-        _r22 = (keep * _r22) + (renew * m22) + (u * u);
-        _v1 = (keep * _v1) + (renew * mv1) + w;
-        _v2 = (keep * _v2) + (renew * mv2) + (u * w);
+        var renew = (1 - keep) * SlopeInformation;
+        _r11 = (keep * _r11) + 1;
+        _r12 = (keep * _r12) + u;
+        _r22 = (keep * _r22) + renew + (u * u);
+        _v1 = (keep * _v1) + w;
+        _v2 = (keep * _v2) + (renew * _priorSlope) + (u * w);
         var det = (_r11 * _r22) - (_r12 * _r12);
         _alpha = ((_r22 * _v1) - (_r12 * _v2)) / det;
         _beta = ((_r11 * _v2) - (_r12 * _v1)) / det;
+        return surprised;
     }
 
-    private double Bounded(double previous)
+    private double Bounded(double previous, double load, bool mayRise)
     {
         if (!(_beta < 0))
         {
@@ -160,11 +153,12 @@ internal sealed class CapacityLearner
             return previous;
         }
         var fitted = _seed * (1 - _alpha) / _beta;
-        var next = Math.Clamp(fitted, previous * MaxFall, previous * MaxRise);
-        var ceiling = Math.Max(_seed, ExtrapolationLimit * _highestWithinThreshold);
-        if (next > previous && next > ceiling)
+        var next = Math.Max(fitted, previous * MaxFall);
+        if (next > previous)
         {
-            next = Math.Max(previous, ceiling);
+            next = mayRise && load * ExtrapolationLimit >= previous
+                ? Math.Min(next, Math.Min(previous * MaxRise, load * ExtrapolationLimit))
+                : previous;
         }
         return Math.Max(next, _seed * FloorShareOfSeed);
     }
