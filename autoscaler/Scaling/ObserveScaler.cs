@@ -98,6 +98,12 @@ internal sealed class ObserveScaler : IReplicaScaler
         {
             _burst.Step(time, default, needExceedsFleet: false);
             _burst.Learn(trigger, rateShort, inFlight);
+            if (current == 0 && rateLong > 0)
+            {
+                // Nothing to learn from without a replica: start one.
+                reasons.Add(new(ReasonCodes.Demand, $"0 → 1 replica: {rateLong:F1} req/s and no replica to learn the capacity per replica from"));
+                return new(time, current, _bounds.Clamp(1, reasons), reasons, new DecisionFigures(DemandNow: rateLong, EffectiveReplicas: fleet.Effective));
+            }
             return Hold(signals, fleet, "no capacity estimate yet: no hint, and no tick yet with load and a latency at the objective", reasons);
         }
         var headroom = _headroom.For(signals.Slo);

@@ -83,6 +83,15 @@ public sealed class ObserveScalerTests
     }
 
     [Fact]
+    public void Without_a_hint_a_workload_at_zero_with_demand_gets_one_replica_to_learn_from()
+    {
+        var decision = Scaler(Policy(min: 0, hint: null)).Decide(Signals(At(0), 5, new ReplicaSnapshot(0, [])));
+
+        Assert.Equal(1, decision.Desired);
+        Assert.True(decision.Has(ReasonCodes.Demand));
+    }
+
+    [Fact]
     public void The_learned_capacity_is_kept_while_no_latency_is_observed()
     {
         var scaler = Scaler();
