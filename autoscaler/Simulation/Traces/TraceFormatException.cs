@@ -1,0 +1,7 @@
+namespace Observe.Autoscaler.Simulation.Traces;
+
+/// <summary>A trace file that cannot be read; the message says where (file:line) and what was wrong.</summary>
+internal sealed class TraceFormatException(string message) : Exception(message)
+{
+    public static TraceFormatException At(string file, int line, string problem) => new($"{file}:{line}: {problem}");
+}
