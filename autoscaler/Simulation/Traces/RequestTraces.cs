@@ -13,7 +13,10 @@ internal static class RequestTraces
     /// not blank tells which (a comma makes it CSV). Read as a stream.
     /// </summary>
     /// <exception cref="TraceFormatException">The file is missing, unreadable or malformed; the message holds file:line.</exception>
-    public static RequestTrace Read(string path)
+    public static RequestTrace Read(string path) => Read(path, out _);
+
+    /// <param name="gaps">Short runs of steps a CSV file left out, read as steps without requests.</param>
+    public static RequestTrace Read(string path, out IReadOnlyList<TraceGap> gaps)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path))
@@ -29,7 +32,9 @@ internal static class RequestTraces
         {
             var csv = FirstLine(path)?.Contains(',', StringComparison.Ordinal) ?? false;
             using var reader = Open(path);
-            return csv ? CsvTraceReader.Read(path, reader, name) : PlainTraceReader.Read(path, reader, name);
+            var found = new List<TraceGap>();
+            gaps = found;
+            return csv ? CsvTraceReader.Read(path, reader, name, found) : PlainTraceReader.Read(path, reader, name);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
