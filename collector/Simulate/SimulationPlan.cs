@@ -54,7 +54,7 @@ internal sealed class SimulationPlan(SimulateSettings settings, ScalingPolicy po
         ArgumentNullException.ThrowIfNull(planned);
         // The policy describes the workload it scales; the options override that for a what-if.
         var startup = new PodStartup(settings.StartupDelay ?? policy.Startup.Delay, settings.Warmup ?? policy.Startup.Warmup, policy.Startup.WarmupStartFactor);
-        return new WorkloadModel(settings.ServiceRate, startup, new LatencyObjective(settings.Latency.TotalSeconds, settings.TargetPercent / 100),
+        return new WorkloadModel(settings.ServiceRate, startup, new LatencyObjective(settings.Latency.TotalSeconds, Share(settings.TargetPercent)),
             settings.QueueLimit, policy.MinReplicas, Balancer.PowerOfTwoChoices, ServiceTimeDistribution.Exponential, planned.CapacityChanges);
     }
 
@@ -75,6 +75,9 @@ internal sealed class SimulationPlan(SimulateSettings settings, ScalingPolicy po
             }),
         ];
     }
+
+    /// <summary>Percent to share in decimal, so that 99.9 % is 0.999 and not 0.9990000000000001 in the model and the report.</summary>
+    private static double Share(double percent) => (double)((decimal)percent / 100m);
 
     private static PlannedCase FromFile(SimulateSettings settings, string path, TextWriter notes)
     {

@@ -50,7 +50,8 @@ internal sealed record ModelSummary(
         model.Startup.Warmup.TotalSeconds,
         model.Startup.WarmupStartFactor,
         model.Objective.ThresholdSeconds,
-        model.Objective.Target * 100,
+        // In decimal: 0.999 reads back as 99.9, not 99.89999999999999.
+        (double)((decimal)model.Objective.Target * 100m),
         model.QueueLimit,
         model.InitialReplicas,
         model.Balancer.ToString(),
