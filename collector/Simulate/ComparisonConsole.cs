@@ -38,9 +38,9 @@ internal static class ComparisonConsole
                 table.AddRow([.. ComparisonTable.Cells(row, withCase ? comparison.Trace.Name : null).Select(Markup.Escape)]);
             }
         }
-        table.Caption($"good: completed within the objective, not rejected; violation min: minutes below {model.TargetPercent:0.###} % good; " +
-                      "budget used: bad requests over the budget the target allows; replica-h: pods × hours they existed; vs oracle: replica-hours over the oracle's");
         console.Write(table);
+        console.MarkupLine(Markup.Escape($"good: completed within the objective and not rejected; violation min: minutes below {model.TargetPercent:0.###} % good; " +
+                                         "budget used: bad requests over the budget the target allows; replica-h: pods × hours they existed; vs oracle: replica-hours over the oracle's"));
     }
 
     private static string Changes(ModelSummary model) => model.CapacityChanges.Count == 0 ? ""
