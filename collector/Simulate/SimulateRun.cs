@@ -66,6 +66,12 @@ internal static class SimulateRun
             error.WriteLine($"observe: simulate: not available yet: {e.Message}");
             return Failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not the user's input: a fault in an engine or a scaler, with its trace for whoever fixes it.
+            error.WriteLine($"observe: simulate: a run failed: {e}");
+            return Failed;
+        }
 
         var all = settings.Cases.Count > 1;
         var comparisons = runs.Select(r => r.Comparison).ToList();
