@@ -85,13 +85,21 @@ internal static class SimulateRun
         }
         if (settings.ReportDirectory is { } directory)
         {
-            if (all)
+            try
             {
-                ReportFolder.WriteCases(directory, runs);
+                if (all)
+                {
+                    ReportFolder.WriteCases(directory, runs);
+                }
+                else
+                {
+                    ReportFolder.Write(directory, runs[0].Comparison, runs[0].Results);
+                }
             }
-            else
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                ReportFolder.Write(directory, runs[0].Comparison, runs[0].Results);
+                error.WriteLine($"observe: --report {directory}: cannot write the report: {e.Message}");
+                return BadInput;
             }
             error.WriteLine($"observe: report written to {directory}");
         }
