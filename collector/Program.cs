@@ -8,6 +8,7 @@ var root = new RootCommand("Observe: an OpenTelemetry-native observability backe
     UpCommand.Create(),
     BenchCommand.Create(),
     SloCommand.Create(),
+    SimulateCommand.Create(),
 };
 try
 {
