@@ -30,7 +30,7 @@ internal sealed class ObserveScaler : IReplicaScaler
 
     private readonly ScalingPolicy _policy;
     private readonly SignalFreshness _freshness;
-    private readonly CapacityLearner _capacity;
+    private readonly CapacityBySize _capacity;
     private readonly EffectiveReplicaHistory _effective;
     private readonly DemandForecaster _forecast;
     private readonly BudgetHeadroom _headroom;
@@ -88,13 +88,13 @@ internal sealed class ObserveScaler : IReplicaScaler
         var rateShort = Usable(signals.RateShort);
         var inFlight = Usable(signals.InFlight);
 
-        Learn(signals, rateLong);
+        Learn(signals, rateLong, rateShort);
         // The stable-window rate describes the middle of its window, which ends a metrics lag ago.
         var measuredAt = time - MetricsLag - (_policy.Burst.StableWindow / 2);
         var forecast = _forecast.Next(measuredAt, rateLong, time + _policy.Horizon);
         var trigger = _burst.Trigger(rateShort, rateLong, inFlight);
 
-        if (_capacity.Capacity is not { } capacity)
+        if (_capacity.At(Math.Max(1, fleet.Effective)) is not { } capacity)
         {
             _burst.Step(time, default, needExceedsFleet: false);
             _burst.Learn(trigger, rateShort, inFlight);
@@ -114,8 +114,8 @@ internal sealed class ObserveScaler : IReplicaScaler
         }
 
         // Step 5: the need for the forecast, and for now with what warming pods lack.
-        var needNow = ReplicaNeed.Exact(rateLong, h, capacity);
-        var needForecast = ReplicaNeed.Exact(forecast.Value, h, capacity);
+        var needNow = _capacity.Need(rateLong, h)!.Value.Replicas;
+        var (needForecast, perReplica) = _capacity.Need(forecast.Value, h)!.Value;
         int byNow = ReplicaNeed.Whole(needNow), byForecast = ReplicaNeed.Whole(needForecast);
         var recommendation = byForecast;
         if (byForecast > byNow)
@@ -133,7 +133,7 @@ internal sealed class ObserveScaler : IReplicaScaler
 
         // Step 6: burst mode sizes for the short window at once.
         var burstRate = Math.Max(Math.Max(rateShort ?? 0, rateLong), trigger.InFlightRate ?? 0);
-        var burstNeed = ReplicaNeed.Exact(burstRate, h, capacity);
+        var burstNeed = _capacity.Need(burstRate, h)!.Value.Replicas;
         _burst.Step(time, trigger, burstNeed > fleet.Effective);
         _burst.Learn(trigger, rateShort, inFlight);
         if (_burst.Active)
@@ -182,7 +182,7 @@ internal sealed class ObserveScaler : IReplicaScaler
         desired = _bounds.Clamp(desired, reasons);
 
         var sizing = $"{rateLong:F1} req/s" + (forecast.Value > rateLong ? $" (forecast {forecast.Value:F1})" : "") +
-            $" × (1 + {h:P0} headroom) / {capacity:F1} req/s per replica = {needForecast:F2} → {recommendation} recommended";
+            $" × (1 + {h:P0} headroom) / {perReplica:F1} req/s per replica (learned for a fleet of that size) = {needForecast:F2} → {recommendation} recommended";
         reasons.Insert(0, desired == current
             ? new(ReasonCodes.Steady, $"{current} replicas kept; {sizing}")
             : new(ReasonCodes.Demand, $"{current} → {desired} replicas; {sizing}"));
@@ -204,7 +204,7 @@ internal sealed class ObserveScaler : IReplicaScaler
         reasons.Add(new(ReasonCodes.MissingDataHold, $"holding {current} replicas: {why}"));
         var desired = _bounds.Clamp(current, reasons);
         return new(signals.Time, current, desired, reasons, new DecisionFigures(
-            CapacityPerReplica: _capacity.Capacity,
+            CapacityPerReplica: _capacity.At(Math.Max(1, fleet.Effective)),
             DemandNow: signals.RateLong,
             EffectiveReplicas: fleet.Effective,
             Burst: _burst.Active));
@@ -213,18 +213,24 @@ internal sealed class ObserveScaler : IReplicaScaler
     /// <summary>
     /// Step 2: pairs the stable window's latency quantile with the load per effective replica
     /// over the same window (it ends a metrics lag ago; the fleet of the ticks since its start is
-    /// averaged).
+    /// averaged). Only steady windows teach: in a burst, while the rate moves within the window,
+    /// or while requests are turned away, the quantile is that of a backlog built up before,
+    /// not of the load per replica now, and learning from it would make a fleet that just caught
+    /// up believe its replicas are slow.
     /// </summary>
-    private void Learn(ScalingSignals signals, double rateLong)
+    private void Learn(ScalingSignals signals, double rateLong, double? rateShort)
     {
         if (signals.Latency?.AtObjective is not { } quantile
+            || _burst.Active
+            || signals.ErrorRatio > 0
+            || (rateShort is { } r && Math.Abs(r - rateLong) > (MaxLoadSwing - 1) * rateLong)
             || _effective.Since(signals.Time - MetricsLag - _policy.Burst.StableWindow) is not { } fleet
             || !(fleet.Min > 0)
             || fleet.Max > MaxLoadSwing * fleet.Min)
         {
             return;
         }
-        _capacity.Observe(rateLong / fleet.Mean, quantile);
+        _capacity.Observe(fleet.Mean, rateLong / fleet.Mean, quantile);
     }
 
     private static double? Usable(double? value) => value is >= 0 and var v && double.IsFinite(v) ? v : null;

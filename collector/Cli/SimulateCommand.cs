@@ -37,7 +37,7 @@ internal static class SimulateCommand
         public Option<bool> Json { get; } = new("--json") { Description = "Print the comparison as JSON instead of the table" };
         public Option<int> Seed { get; } = Number("--seed", "N", "Seeds the arrivals (the same for every scaler) and the noise of the diurnal case", 1);
         public Option<double> ServiceRate { get; } = Number("--service-rate", "MU", "μ: requests/s one warm pod completes when busy", 20.0);
-        public Option<string> Latency { get; } = new("--latency") { HelpName = "D", Description = "The latency objective's threshold", DefaultValueFactory = _ => "500ms" };
+        public Option<string> Latency { get; } = new("--latency") { HelpName = "D", Description = "The latency objective's threshold", DefaultValueFactory = _ => "1s" };
         public Option<double> Target { get; } = Number("--target", "PERCENT", "Percent of requests that must complete within --latency", 99.9);
         public Option<string?> StartupDelay { get; } = new("--startup-delay") { HelpName = "D", Description = "From asking for a pod to it being ready (e.g. 30s). Default: the policy's" };
         public Option<string?> Warmup { get; } = new("--warmup") { HelpName = "D", Description = "From ready to full capacity (e.g. 1m, or 0). Default: the policy's" };

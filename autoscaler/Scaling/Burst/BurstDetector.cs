@@ -38,7 +38,10 @@ internal sealed class BurstDetector(BurstSettings settings, TimeSpan tick)
         var byInFlight = false;
         if (inFlight is { } f && _baseline.TimeInSystem is { } w && w > 0)
         {
-            inFlightRate = f / w;
+            // A backlog says more work is queued than the rates show, not how much more will
+            // come: the rate it implies is bounded by the threshold times the rate seen, so a
+            // queue built during a start-up does not ask for every replica the bounds allow.
+            inFlightRate = Math.Min(f / w, settings.Threshold * Math.Max(rateShort ?? 0, rateLong));
             var expected = rateLong * w;
             inFlightRatio = expected > 0 ? f / expected : null;
             byInFlight = f > settings.Threshold * expected && f > 0;

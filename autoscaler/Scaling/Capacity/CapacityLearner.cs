@@ -31,14 +31,14 @@ internal sealed class CapacityLearner
 
     // Overestimating capacity costs the SLO, underestimating costs replicas: the estimate may halve
     // in one observation but rises at most 10 % per observation.
-    private const double MaxFall = 0.5;
-    private const double MaxRise = 1.10;
+    private const double MaxFall = 0.8;
+    private const double MaxRise = 1.02;
 
     // A line fitted near one operating point says little far from it: the estimate rises only on
     // an observation within the threshold at a load of at least half the estimate, and to at
-    // most twice that load. An over-provisioned fleet (at night, after a burst) teaches nothing
+    // most 5 % above that load. An over-provisioned fleet (at night, after a burst) teaches nothing
     // about how far it could be pushed.
-    private const double ExtrapolationLimit = 2;
+    private const double ExtrapolationLimit = 1.05;
 
     // Latency that is high at every load (a slow dependency) drags the fit down without end;
     // capacity is not believed to fall below a tenth of its seed.
