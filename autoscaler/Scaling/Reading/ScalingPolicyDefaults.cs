@@ -39,8 +39,4 @@ internal static class ScalingPolicyDefaults
 
     /// <summary>Above four times the need, headroom stops being a margin and becomes a fixed over-provisioning.</summary>
     public const double MaxHeadroom = 4;
-
-    /// <summary>A policy for <paramref name="target"/> with every optional field at its default.</summary>
-    public static ScalingPolicy For(string name, ScaleTarget target, IReadOnlyList<string> slos, int maxReplicas, SourceLocation location) =>
-        new(name, target.Namespace, target, slos, MinReplicas, maxReplicas, CapacityHint: null, Startup, Burst, ScaleUp, ScaleDown, Prediction, Headroom, Mode, Tick, location);
 }

@@ -13,7 +13,8 @@ public sealed class SimulateCommandTests : IDisposable
 
     private string Policy => Path.Combine(RepositoryFiles.Root, "deploy", "examples", "slos", "checkout-availability.yaml");
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs <c>observe simulate</c> in-process with its output captured.</summary>
+    internal static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Observe.Autoscaler.Simulation.Report;
-using Observe.Collector.Cli;
 
 namespace Observe.Collector.Tests.Cli;
 
@@ -13,14 +11,7 @@ public sealed class SimulateRunTests : IDisposable
 
     private static string Policy => Path.Combine(RepositoryFiles.Root, "deploy", "examples", "scaling", "checkout-policy.yaml");
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await new RootCommand { SimulateCommand.Create() }.Parse(["simulate", .. args])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => SimulateCommandTests.RunAsync(args);
 
     [Fact]
     public async Task A_generated_step_is_replayed_for_every_scaler_and_printed_as_json()
