@@ -108,11 +108,12 @@ public static class Simulator
             return new ScalingSignals(time, null, null, null, null, null, null, fleetNow, null);
         var shortCounts = seconds.Window(until - shortWindow, until);
         var longCounts = seconds.Window(until - longWindow, until);
+        seconds.SelectLatency(until - longWindow, until);
         var latency = new LatencyQuantiles(
-            seconds.Quantile(until - longWindow, until, 0.5, 1),
-            seconds.Quantile(until - longWindow, until, 0.9, 10),
-            seconds.Quantile(until - longWindow, until, 0.99, 100),
-            seconds.Quantile(until - longWindow, until, objective.Target, quantileFloor));
+            seconds.Quantile(0.5, 1),
+            seconds.Quantile(0.9, 10),
+            seconds.Quantile(0.99, 100),
+            seconds.Quantile(objective.Target, quantileFloor));
         return new ScalingSignals(
             time,
             trace.Start.AddSeconds(Math.Min(until, seconds.Seconds)),

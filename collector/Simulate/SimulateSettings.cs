@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Observe.Autoscaler.Scaling.Reading;
 using Observe.Autoscaler.Simulation.Traces;
 
 namespace Observe.Collector.Simulate;
@@ -9,7 +9,7 @@ namespace Observe.Collector.Simulate;
 /// <param name="Baselines">Some of <c>hpa</c>, <c>kpa</c>, <c>oracle</c>, in that order.</param>
 /// <param name="StartupDelay">Null: the policy's.</param>
 /// <param name="Warmup">Null: the policy's.</param>
-internal sealed partial record SimulateSettings(
+internal sealed record SimulateSettings(
     string? TracePath,
     string? CaseName,
     string PolicyPath,
@@ -91,33 +91,16 @@ internal sealed partial record SimulateSettings(
         return [.. KnownBaselines.Where(names.Contains)];
     }
 
-    [GeneratedRegex("^([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)$")]
-    private static partial Regex SpanPattern();
-
-    /// <summary>A duration of zero or more: <c>0</c>, <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>.</summary>
+    /// <summary>A duration of zero or more, written as in a ScalingPolicy: <c>0</c>, <c>500ms</c>, <c>30s</c>, <c>2m</c>, <c>1h</c>.</summary>
     private static TimeSpan? Span(string? text, string option)
     {
         if (text is null)
         {
             return null;
         }
-        if (text.Trim() == "0")
-        {
-            return TimeSpan.Zero;
-        }
-        var match = SpanPattern().Match(text.Trim());
-        if (!match.Success)
-        {
-            throw new ArgumentException($"{option} '{text}' is not a duration: write e.g. 0, 500ms, 30s, 2m, 1h");
-        }
-        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(value),
-            "s" => TimeSpan.FromSeconds(value),
-            "m" => TimeSpan.FromMinutes(value),
-            _ => TimeSpan.FromHours(value),
-        };
+        return PolicyDurations.Parse(text.Trim()) is { } span && span >= TimeSpan.Zero
+            ? span
+            : throw new ArgumentException($"{option} '{text}' is not a duration: write e.g. 0, 500ms, 30s, 2m, 1h");
     }
 
     private static void Require(bool condition, string message)

@@ -24,9 +24,6 @@ internal sealed class CapacityBySize(double thresholdSeconds, double? hint, Time
 
     private readonly CapacityLearner?[] _bands = new CapacityLearner?[Bands];
 
-    /// <summary>Observations taken in, over all bands.</summary>
-    public int Observations { get; private set; }
-
     private static int Band(double replicas) =>
         replicas <= 1 ? 0 : Math.Min(Bands - 1, (int)Math.Round(Math.Log(replicas) / Math.Log(BandGrowth)));
 
@@ -35,9 +32,7 @@ internal sealed class CapacityBySize(double thresholdSeconds, double? hint, Time
     {
         var band = Band(replicas);
         var learner = _bands[band] ??= new CapacityLearner(thresholdSeconds * Margin, Nearest(band) ?? hint, tick, memory);
-        var before = learner.Observations;
         learner.Observe(loadPerReplica, quantileSeconds);
-        Observations += learner.Observations - before;
     }
 
     /// <summary>Safe load of one replica in a fleet of <paramref name="replicas"/>; null before anything is known.</summary>

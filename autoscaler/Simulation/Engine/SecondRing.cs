@@ -18,6 +18,8 @@ internal sealed class SecondRing
     private readonly double[] _inFlight;
     private readonly long[] _latency; // _length × Buckets, cumulative per bucket
     private readonly long[] _latencyNow = new long[Buckets];
+    private readonly long[] _selected = new long[Buckets];
+    private long _selectedTotal;
     private readonly double _bucketsPerSecond;
     private long _arrivalsNow, _rejectedNow;
     private double _inFlightNow;
@@ -82,21 +84,38 @@ internal sealed class SecondRing
         return new WindowCounts(to - from, Diff(_arrivals, _length, from, to), Diff(_rejected, _length, from, to), inFlight / (to - from));
     }
 
-    /// <summary>The latency quantile <paramref name="q"/> of the accepted requests of [from, to); null below <paramref name="minimumRequests"/>.</summary>
-    public double? Quantile(long from, long to, double q, long minimumRequests)
+    /// <summary>
+    /// Takes the latency histogram of the accepted requests of [from, to) for the
+    /// <see cref="Quantile"/> calls that follow, so that a tick's several quantiles subtract the
+    /// running totals once.
+    /// </summary>
+    public void SelectLatency(long from, long to)
     {
+        _selectedTotal = 0;
         (from, to) = Clip(from, to);
-        if (from == to) return null;
+        if (from == to)
+        {
+            Array.Clear(_selected);
+            return;
+        }
         var end = (int)((to - 1) % _length) * Buckets;
         var start = from == 0 ? -1 : (int)((from - 1) % _length) * Buckets;
-        long total = 0;
-        for (var b = 0; b < Buckets; b++) total += _latency[end + b] - (start < 0 ? 0 : _latency[start + b]);
-        if (total < minimumRequests || total == 0) return null;
-        var rank = q * total;
+        for (var b = 0; b < Buckets; b++)
+        {
+            _selected[b] = _latency[end + b] - (start < 0 ? 0 : _latency[start + b]);
+            _selectedTotal += _selected[b];
+        }
+    }
+
+    /// <summary>The latency quantile <paramref name="q"/> of the selected window; null below <paramref name="minimumRequests"/>.</summary>
+    public double? Quantile(double q, long minimumRequests)
+    {
+        if (_selectedTotal < minimumRequests || _selectedTotal == 0) return null;
+        var rank = q * _selectedTotal;
         long seen = 0;
         for (var b = 0; b < Buckets; b++)
         {
-            var count = _latency[end + b] - (start < 0 ? 0 : _latency[start + b]);
+            var count = _selected[b];
             if (seen + count >= rank && count > 0)
             {
                 if (b == Buckets - 1) return (Buckets - 1) / _bucketsPerSecond; // beyond the histogram: its lower edge
