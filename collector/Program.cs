@@ -9,12 +9,13 @@ var root = new RootCommand("Observe: an OpenTelemetry-native observability backe
     BenchCommand.Create(),
     SloCommand.Create(),
     SimulateCommand.Create(),
+    ControllerCommand.Create(),
 };
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
 }
-catch (Exception e) when (e is StoreConfigurationException or ArgumentException or StoreUnavailableException or ClickHouseException)
+catch (Exception e) when (e is StoreConfigurationException or Observe.Autoscaler.Kubernetes.KubernetesConfigException or ArgumentException or StoreUnavailableException or ClickHouseException)
 {
     // Configuration and start-up problems are the user's to fix: say what, without a stack trace.
     Console.Error.WriteLine($"observe: {e.Message}");

@@ -23,7 +23,7 @@ public sealed class KubernetesOptions
         {
             throw new ArgumentException("Kubernetes: give either Kubeconfig (--kubeconfig) or InCluster (--in-cluster), not both.");
         }
-        if (Context is not null && Kubeconfig is null && !Discover)
+        if (Context is not null && Kubeconfig is null)
         {
             throw new ArgumentException("Kubernetes:Context (--context) needs a kubeconfig (--kubeconfig).");
         }

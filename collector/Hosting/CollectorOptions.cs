@@ -15,6 +15,9 @@ public sealed class CollectorOptions
     /// <summary>The HTTP API and health endpoints.</summary>
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>Listen on the OTLP ports and pair what arrives; off for a controller-only process (<c>observe controller</c>).</summary>
+    public bool Receivers { get; set; } = true;
+
     internal void Validate()
     {
         if (!System.Net.IPAddress.TryParse(ListenAddress, out _))
