@@ -85,9 +85,12 @@ public sealed class RetentionOptions
     /// <summary>The slo_evaluations history: one row per SLO objective per evaluation step.</summary>
     public TimeSpan SloEvaluations { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>The scaling_decisions log: one row per scaling policy per controller tick.</summary>
+    public TimeSpan Decisions { get; set; } = TimeSpan.FromDays(90);
+
     internal void Validate()
     {
-        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("SpanCalls", SpanCalls), ("Rollups", Rollups), ("SloEvaluations", SloEvaluations) })
+        foreach (var (name, value) in new[] { ("Traces", Traces), ("Logs", Logs), ("Metrics", Metrics), ("MeshRequests", MeshRequests), ("MeshReports", MeshReports), ("SpanCalls", SpanCalls), ("Rollups", Rollups), ("SloEvaluations", SloEvaluations), ("Decisions", Decisions) })
         {
             if (value < TimeSpan.Zero || value.Ticks % TimeSpan.TicksPerSecond != 0)
             {

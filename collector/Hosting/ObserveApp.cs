@@ -13,6 +13,7 @@ using Observe.Collector.Receivers.AccessLogs;
 using Observe.Collector.Receivers.AccessLogs.Tail;
 using Observe.Collector.Receivers.Otlp;
 using Observe.Collector.Slos;
+using Observe.Autoscaler.Control;
 using Observe.Autoscaler.Slo;
 using Observe.Autoscaler.Slo.Evaluation;
 using Observe.Store.Mesh;
@@ -147,6 +148,9 @@ public static class ObserveApp
             sp.GetRequiredService<SloEvaluator>(), sp.GetRequiredService<SloHistory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SloEvaluationService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<SloEvaluationService>());
         services.AddSingleton<SloApi>();
+        services.AddSingleton<IScalingDecisionLog>(new StoreDecisionLog(store, storeOptions.Database));
+        // IControllerStates is registered only where a controller runs; ScalingApi takes it optionally.
+        services.AddSingleton<ScalingApi>();
         services.AddHostedService<ShutdownOrder>();
 
         var app = builder.Build();
@@ -182,6 +186,7 @@ public static class ObserveApp
         var api = app.Services.GetRequiredService<ObserveApi>().Map(app);
         app.Services.GetRequiredService<TopologyApi>().Map(api);
         app.Services.GetRequiredService<SloApi>().Map(api);
+        app.Services.GetRequiredService<ScalingApi>().Map(api);
         api.WithMetadata(ListenerRole.Api);
         app.MapHub<TopologyHub>(TopologyHub.Path).WithMetadata(ListenerRole.Api);
 
