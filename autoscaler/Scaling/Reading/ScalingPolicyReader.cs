@@ -14,11 +14,11 @@ internal static class ScalingPolicyReader
     public const string ApiVersion = "observe.dev/v1alpha1";
     public const string Kind = "ScalingPolicy";
 
-    private static readonly string[] SpecKeys =
+    public static readonly string[] SpecKeys =
         ["targetRef", "slos", "minReplicas", "maxReplicas", "mode", "tick", "capacity", "startup", "burst", "scaleUp", "scaleDown", "prediction", "headroom"];
 
-    private static readonly string[] TargetKeys = ["apiVersion", "kind", "name", "namespace"];
-    private static readonly string[] Modes = ["enforce", "dryRun"];
+    public static readonly string[] TargetKeys = ["apiVersion", "kind", "name", "namespace"];
+    public static readonly string[] Modes = ["enforce", "dryRun"];
 
     public static void Read(YamlContext context, MappingFields document, DraftSet into)
     {

@@ -20,7 +20,7 @@ internal static class ScalingSettingsReader
     public static readonly string[] PredictionKeys = ["enabled", "horizon", "trendWindow", "seasonality", "minSeasons"];
     public static readonly string[] HeadroomKeys = ["min", "max"];
 
-    private static readonly string[] Seasons = ["daily", "weekly"];
+    public static readonly string[] Seasons = ["daily", "weekly"];
 
     /// <summary>An example requests-per-replica figure for findings; there is no default (null: learn it).</summary>
     private const double CapacityExample = 16;
