@@ -6,7 +6,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Observe.Autoscaler.Kubernetes;
 using Observe.Collector.Api;
+using Observe.Collector.Control;
 using Observe.Collector.Live;
 using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
@@ -65,6 +67,10 @@ public static class ObserveApp
         graphLimits.Validate();
         live.Validate();
         sloOptions.Validate();
+        var kubernetes = Bind<KubernetesOptions>(builder.Configuration, "Kubernetes");
+        var controllerSettings = Bind<ControllerSettings>(builder.Configuration, "Controller");
+        kubernetes.Validate();
+        controllerSettings.Validate();
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -88,8 +94,11 @@ public static class ObserveApp
             kestrel.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 4 * 1024 * 1024;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
-            kestrel.Listen(address, collector.OtlpGrpcPort, o => o.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(address, collector.OtlpHttpPort, o => o.Protocols = HttpProtocols.Http1);
+            if (collector.Receivers)
+            {
+                kestrel.Listen(address, collector.OtlpGrpcPort, o => o.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(address, collector.OtlpHttpPort, o => o.Protocols = HttpProtocols.Http1);
+            }
             kestrel.Listen(address, collector.HttpPort, o => o.Protocols = HttpProtocols.Http1);
         });
 
@@ -113,13 +122,24 @@ public static class ObserveApp
         services.AddSingleton<EnvoyAlsEndpoint>();
         services.AddSingleton<OtlpAccessLogs>();
         services.AddSingleton(new MeshReportPairing(store, storeOptions.Database, pairing));
-        services.AddHostedService<MeshPairingService>();
+        if (collector.Receivers)
+        {
+            // Pairing and tailing belong to the collectors; a controller-only process on the same
+            // store would pair the same reports a second time.
+            services.AddHostedService<MeshPairingService>();
+        }
         services.AddSingleton(spanPairing);
         services.AddSingleton(sp => new SpanPairing(store, storeOptions.Database, spanPairing, sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<SpanPairingService>();
+        if (collector.Receivers)
+        {
+            services.AddHostedService<SpanPairingService>();
+        }
         services.AddSingleton(tail);
         services.AddSingleton(sp => new LogFileTail(tail, tail.StatePathOr(storeOptions.DataPath), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LogFileTail>>()));
-        services.AddHostedService<AccessLogTailService>();
+        if (collector.Receivers)
+        {
+            services.AddHostedService<AccessLogTailService>();
+        }
         services.AddSingleton<OtlpExport>();
         services.AddSingleton<OtlpGrpcEndpoint>();
         services.AddSingleton<OtlpHttpEndpoint>();
@@ -150,6 +170,7 @@ public static class ObserveApp
         services.AddSingleton<SloApi>();
         services.AddSingleton<IScalingDecisionLog>(new StoreDecisionLog(store, storeOptions.Database));
         // IControllerStates is registered only where a controller runs; ScalingApi takes it optionally.
+        AddController(services, kubernetes, controllerSettings, store, storeOptions, sloOptions);
         services.AddSingleton<ScalingApi>();
         services.AddHostedService<ShutdownOrder>();
 
@@ -192,6 +213,35 @@ public static class ObserveApp
 
         app.Logger.LogInformation("Store: {Store}, database {Database}", store.Description, storeOptions.Database);
         return app;
+    }
+
+    /// <summary>
+    /// The autoscaler controller, when a cluster is configured (Kubernetes section): the
+    /// Kubernetes client, its own SLO evaluator (the policies' SLOs are resources, not files),
+    /// the store's signals and decision log, and the loop that holds the Lease.
+    /// </summary>
+    private static void AddController(IServiceCollection services, KubernetesOptions kubernetes, ControllerSettings settings,
+        IClickHouseTransport store, StoreOptions storeOptions, SloOptions sloOptions)
+    {
+        if (!kubernetes.Configured)
+        {
+            return;
+        }
+        var endpoint = kubernetes.Kubeconfig is { } path ? KubernetesConnection.FromKubeconfig(path, kubernetes.Context)
+            : kubernetes.InCluster ? KubernetesConnection.InCluster()
+            : KubernetesConnection.Discover();
+        services.AddSingleton(sp => new KubernetesClient(endpoint, new KubernetesClientOptions(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<KubernetesClient>>()));
+        services.AddSingleton(sp => new ScalingController(
+            sp.GetRequiredService<KubernetesClient>(),
+            new StoreWorkloadSignals(store, storeOptions.Database),
+            new EvaluatedSloSignals(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle, sloOptions.ColdReadBudget), sp.GetRequiredService<ILogger<EvaluatedSloSignals>>()),
+            sp.GetRequiredService<IScalingDecisionLog>(),
+            settings,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IControllerStates>(sp => sp.GetRequiredService<ScalingController>());
+        services.AddHostedService<ControllerService>();
     }
 
     /// <summary>
