@@ -90,13 +90,13 @@ internal static class ControlResources
 {
     public static ResourceObject Policy(string ns, string name, params string[] slos) => Policy(ns, name, slos, 2, 20);
 
-    public static ResourceObject Policy(string ns, string name, string slo, int minReplicas = 2, int maxReplicas = 20, long generation = 1, string resourceVersion = "10", string mode = "enforce") =>
-        Policy(ns, name, [slo], minReplicas, maxReplicas, generation, resourceVersion, mode);
+    public static ResourceObject Policy(string ns, string name, string slo, int minReplicas = 2, int maxReplicas = 20, long generation = 1, string resourceVersion = "10", string mode = "enforce", string tick = "15s") =>
+        Policy(ns, name, [slo], minReplicas, maxReplicas, generation, resourceVersion, mode, tick);
 
-    public static ResourceObject Policy(string ns, string name, string[] slos, int minReplicas, int maxReplicas, long generation = 1, string resourceVersion = "10", string mode = "enforce") =>
+    public static ResourceObject Policy(string ns, string name, string[] slos, int minReplicas, int maxReplicas, long generation = 1, string resourceVersion = "10", string mode = "enforce", string tick = "15s") =>
         Resource("ScalingPolicy", ns, name, $$"""
             {"targetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"{{name}}"},
-             "slos":{{JsonSerializer.Serialize(slos)}},"minReplicas":{{minReplicas}},"maxReplicas":{{maxReplicas}},"mode":"{{mode}}",
+             "slos":{{JsonSerializer.Serialize(slos)}},"minReplicas":{{minReplicas}},"maxReplicas":{{maxReplicas}},"mode":"{{mode}}","tick":"{{tick}}",
              "capacity":{"requestsPerReplica":10},"startup":{"delay":"5s","warmup":"0s"},
              "scaleDown":{"stabilisation":"60s"} }
             """, generation, resourceVersion);

@@ -4,8 +4,8 @@ using Observe.Autoscaler.Scaling;
 
 namespace Observe.Autoscaler.Tests.Kubernetes;
 
-/// <summary>One replica's view of the cluster's leases, which the test can cut off (a dead or partitioned replica).</summary>
-internal sealed class PartitionedApi(InMemoryCluster cluster) : IKubernetesApi
+/// <summary>One replica's view of the cluster, which the test can cut off (a dead or partitioned replica: no release, no renewal).</summary>
+internal sealed class PartitionedApi(IKubernetesApi cluster) : IKubernetesApi
 {
     public volatile bool Down;
 
