@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+
+namespace Observe.FakeKubernetes.Http;
+
+/// <summary>The one request handler: gate, resolve the path, serve it, answer errors as Status bodies, record it.</summary>
+internal sealed class RequestRouter(RequestGate gate, ResourceHandlers handlers)
+{
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        var request = context.Request;
+        try
+        {
+            gate.Check(request);
+            await handlers.HandleAsync(context, ApiPath.Parse(request.Path.Value ?? "/"), cancellationToken);
+        }
+        catch (ApiError error) when (!context.Response.HasStarted)
+        {
+            if (error.RetryAfter is { } after)
+            {
+                context.Response.Headers.RetryAfter = RequestGate.RetryAfterHeader(after);
+            }
+            await JsonBodies.WriteAsync(context.Response, error.Code, error.ToStatus(), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        finally
+        {
+            Requests.Enqueue(new RecordedRequest(request.Method, request.Path + request.QueryString, request.ContentType, context.Response.StatusCode));
+        }
+    }
+}
