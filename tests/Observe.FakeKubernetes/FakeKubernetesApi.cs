@@ -166,7 +166,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                     metadata[field] = currentMetadata[field]?.DeepClone();
                 }
                 var specChanged = !JsonNode.DeepEquals(current["spec"], copy["spec"]);
-                metadata["generation"] = ((long?)currentMetadata["generation"] ?? 1) + (specChanged ? 1 : 0);
+                metadata["generation"] = ObjectStore.Generation(current) + (specChanged ? 1 : 0);
                 return copy;
             });
         }

@@ -70,7 +70,7 @@ internal sealed class ObjectWrites(ObjectStore store)
             KeepServerMetadata(current, updated);
             if (type.HasStatus && !JsonNode.DeepEquals(WithoutMetadataAndStatus(current), WithoutMetadataAndStatus(updated)))
             {
-                ObjectStore.Metadata(updated)["generation"] = ((long?)current["metadata"]!["generation"] ?? 1) + 1;
+                ObjectStore.Metadata(updated)["generation"] = ObjectStore.Generation(current) + 1;
             }
             return updated;
         });

@@ -29,6 +29,12 @@ internal sealed class RequestRouter(RequestGate gate, ResourceHandlers handlers)
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception e) when (e is not ApiError && !context.Response.HasStarted)
+        {
+            // A bug in the fake still answers like a server would, so the client's error path is what fails.
+            var error = new ApiError(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}");
+            await JsonBodies.WriteAsync(context.Response, 500, error.ToStatus(), CancellationToken.None);
+        }
         finally
         {
             Requests.Enqueue(new RecordedRequest(request.Method, request.Path + request.QueryString, request.ContentType, context.Response.StatusCode));

@@ -27,6 +27,11 @@ internal sealed class WatchStream(ObjectStore store, FakeApiOptions options)
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "application/json";
+        // The clock's timers start before the watch is registered, so a test that waits for the
+        // watch and then advances a manual clock always moves them.
+        using var timer = new PeriodicTimer(options.WatchBookmarkInterval, store.Time);
+        using var stopTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timedOut = Task.Delay(timeout, store.Time, stopTimeout.Token);
         Watcher watcher;
         List<Change> backlog;
         try
@@ -42,13 +47,14 @@ internal sealed class WatchStream(ObjectStore store, FakeApiOptions options)
         try
         {
             await response.StartAsync(cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watcher.Dropped.Token);
             var lastSent = from ?? 0;
             foreach (var change in backlog)
             {
                 lastSent = Math.Max(lastSent, await SendAsync(response, change, selector, ended.Token));
             }
-            await FollowAsync(response, path.Type, watcher, selector, bookmarks, timeout, lastSent, ended.Token);
+            await FollowAsync(response, path.Type, watcher, selector, bookmarks ? timer : null, timedOut, lastSent, ended.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -57,14 +63,13 @@ internal sealed class WatchStream(ObjectStore store, FakeApiOptions options)
         finally
         {
             store.Unwatch(watcher);
+            await stopTimeout.CancelAsync();
         }
     }
 
-    private async Task FollowAsync(HttpResponse response, ResourceType type, Watcher watcher, LabelSelector selector, bool bookmarks, TimeSpan timeout, long lastSent, CancellationToken cancellationToken)
+    private async Task FollowAsync(HttpResponse response, ResourceType type, Watcher watcher, LabelSelector selector, PeriodicTimer? bookmarks, Task timedOut, long lastSent, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.WatchBookmarkInterval, store.Time);
-        var timedOut = Task.Delay(timeout, store.Time, cancellationToken);
-        var bookmarkDue = bookmarks ? timer.WaitForNextTickAsync(cancellationToken).AsTask() : Task.Delay(Timeout.Infinite, cancellationToken);
+        var bookmarkDue = bookmarks is not null ? bookmarks.WaitForNextTickAsync(cancellationToken).AsTask() : Task.Delay(Timeout.Infinite, cancellationToken);
         var readable = watcher.Queue.Reader.WaitToReadAsync(cancellationToken).AsTask();
         while (true)
         {
@@ -89,7 +94,7 @@ internal sealed class WatchStream(ObjectStore store, FakeApiOptions options)
             else
             {
                 await BookmarkAsync(response, type, watcher, lastSent, cancellationToken);
-                bookmarkDue = timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                bookmarkDue = bookmarks!.WaitForNextTickAsync(cancellationToken).AsTask();
             }
         }
     }

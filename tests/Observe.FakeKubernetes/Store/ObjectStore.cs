@@ -169,12 +169,15 @@ internal sealed class ObjectStore(TimeProvider time, int historySize)
 
     public void DropWatches()
     {
+        List<Watcher> open;
         lock (Sync)
         {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Dropped.Cancel();
-            }
+            open = [.. _watchers];
+        }
+        // Outside the lock and over a copy: cancelling runs the watch's ending (Unwatch) inline.
+        foreach (var watcher in open)
+        {
+            watcher.Dropped.Cancel();
         }
     }
 
@@ -197,6 +200,10 @@ internal sealed class ObjectStore(TimeProvider time, int historySize)
         }
         return metadata;
     }
+
+    /// <summary><c>metadata.generation</c>, 1 when unset; read through its text since seeded and parsed numbers differ in CLR type.</summary>
+    public static long Generation(JsonObject obj) =>
+        obj["metadata"]?["generation"] is { } generation ? long.Parse(generation.ToJsonString(), CultureInfo.InvariantCulture) : 1;
 
     /// <summary>RFC 3339 with seconds, the format of <c>metav1.Time</c>.</summary>
     public static string Timestamp(DateTimeOffset at) =>

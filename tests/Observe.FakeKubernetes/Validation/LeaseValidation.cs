@@ -15,6 +15,8 @@ internal static class LeaseValidation
         var spec = lease["spec"] as JsonObject;
         MicroTime.Check("spec.acquireTime", spec?["acquireTime"]);
         MicroTime.Check("spec.renewTime", spec?["renewTime"]);
+        Integer("spec.leaseDurationSeconds", spec?["leaseDurationSeconds"]);
+        Integer("spec.leaseTransitions", spec?["leaseTransitions"]);
         var errors = new List<FieldError>();
         if (spec?["leaseDurationSeconds"] is { } duration && (int)duration <= 0)
         {
@@ -27,6 +29,14 @@ internal static class LeaseValidation
         if (errors.Count > 0)
         {
             throw ApiError.Invalid(type.KindQualified, type.Ref, name, errors);
+        }
+    }
+
+    private static void Integer(string field, JsonNode? value)
+    {
+        if (value is not null && (value.GetValueKind() != System.Text.Json.JsonValueKind.Number || !value.AsValue().TryGetValue<int>(out _)))
+        {
+            throw ApiError.BadRequest($"Lease in version \"v1\" cannot be handled as a Lease: {field}: expected an int32, got {value.ToJsonString()}");
         }
     }
 }

@@ -38,7 +38,7 @@ internal static class ScaleView
             return workload;
         }
         workload["spec"]!["replicas"] = replicas;
-        var generation = (long?)workload["metadata"]!["generation"] ?? 1;
+        var generation = ObjectStore.Generation(workload);
         workload["metadata"]!["generation"] = generation + 1;
         workload["status"] = new JsonObject { ["observedGeneration"] = generation + 1, ["replicas"] = replicas };
         return workload;
