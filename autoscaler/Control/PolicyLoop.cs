@@ -254,15 +254,17 @@ internal sealed partial class PolicyLoop
     private ScalingDecision Resume(ScalingDecision decision)
     {
         var until = _startedAt + _policy.ScaleDown.Stabilisation;
-        if (decision.Desired >= decision.Current || decision.Time >= until)
+        // A lowered maxReplicas is the user's word, not a recommendation: it is not held back.
+        var hold = Math.Min(decision.Current, _policy.MaxReplicas);
+        if (decision.Desired >= hold || decision.Time >= until)
         {
             return decision;
         }
         return decision with
         {
-            Desired = decision.Current,
+            Desired = hold,
             Reasons = [.. decision.Reasons, new ScalingReason(ReasonCodes.ScaleDownStabilised,
-                $"wants {decision.Desired}, holding {decision.Current}: the controller (re)started at {_startedAt:HH:mm:ss} and scales down only after one stabilisation window ({_policy.ScaleDown.Stabilisation.TotalSeconds:0} s)")],
+                $"wants {decision.Desired}, holding {hold}: the controller (re)started at {_startedAt:HH:mm:ss} and scales down only after one stabilisation window ({_policy.ScaleDown.Stabilisation.TotalSeconds:0} s)")],
         };
     }
 

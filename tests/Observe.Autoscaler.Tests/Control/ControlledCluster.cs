@@ -98,7 +98,7 @@ internal sealed class ControlledCluster : IAsyncDisposable, IWorkloadSignals, IP
         return StoreFailure is { } failure ? Task.FromException<WorkloadReading>(failure) : Task.FromResult(Reading(now));
     }
 
-    Task<SloSignal?> IPolicySloSignals.ReadAsync(IReadOnlyList<Slo.SloDefinition> slos, DateTimeOffset now, CancellationToken cancellationToken)
+    Task<SloSignal?> IPolicySloSignals.ReadAsync(IReadOnlyList<Observe.Autoscaler.Slo.SloDefinition> slos, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Assert.Equal(["checkout-latency"], slos.Select(s => s.Name));
         return Task.FromResult(Slo);

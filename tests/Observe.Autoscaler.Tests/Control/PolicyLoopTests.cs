@@ -57,14 +57,16 @@ public sealed class PolicyLoopTests
     public async Task Conflicts_beyond_the_retries_fail_the_tick_without_overwriting_the_other_writer()
     {
         await using var cluster = await ControlledCluster.StartAsync(replicas: 2);
-        var writer = new WriterBeforePatch(cluster.Client, () => cluster.Api.SetReplicas("Deployment", "shop", "checkout", 3), times: int.MaxValue);
+        // Each write changes the count (a write of the same count would keep the resourceVersion).
+        var written = 2;
+        var writer = new WriterBeforePatch(cluster.Client, () => cluster.Api.SetReplicas("Deployment", "shop", "checkout", written = written == 3 ? 4 : 3), times: int.MaxValue);
         var loop = cluster.Loop(cluster.Policy(), writer, new ControllerSettings { ConflictRetries = 2 });
         await loop.StartAsync(CancellationToken.None);
         cluster.Reading = now => ControlledCluster.Steady(now, 60);
 
         await cluster.TickAsync(loop);
 
-        Assert.Equal(3, cluster.Replicas);
+        Assert.Equal(written, cluster.Replicas);
         Assert.Equal(3, writer.Patches);
         Assert.Equal(DecisionOutcomes.Failed, Assert.Single(await cluster.DecisionsAsync()).Outcome);
         Assert.Equal("False", cluster.Condition(ConditionTypes.AbleToScale));

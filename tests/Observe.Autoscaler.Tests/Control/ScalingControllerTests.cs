@@ -77,8 +77,10 @@ public sealed class ScalingControllerTests : IWorkloadSignals, IPolicySloSignals
         Apply(api, ControlResources.Policy("shop", "checkout", "checkout-latency", maxReplicas: 40, tick: "1s"));
         var options = new StoreOptions { Database = EmbeddedEngine.NewDatabase("controller") };
         await ClickHouseStore.MigrateAsync(EmbeddedEngine.Shared, options);
+        _rate = 5; // one replica's worth: only the policy's minimum can move the count
         await using var only = Start(api, options, "controller-a");
         Assert.True(await Loopback.EventuallyAsync(() => Task.FromResult(only.Controller.Current.Policies.SingleOrDefault()?.Desired is not null), Timeout));
+        Assert.Equal(2, api.Replicas("Deployment", "shop", "checkout"));
 
         api.DropWatches();
         Apply(api, ControlResources.Policy("shop", "checkout", "checkout-latency", minReplicas: 5, maxReplicas: 40, generation: 2, tick: "1s"));
@@ -115,7 +117,7 @@ public sealed class ScalingControllerTests : IWorkloadSignals, IPolicySloSignals
     Task<WorkloadReading> IWorkloadSignals.ReadAsync(WorkloadRef workload, ScalerCadence cadence, double objectiveTarget, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(ControlledCluster.Steady(now, _rate));
 
-    Task<SloSignal?> IPolicySloSignals.ReadAsync(IReadOnlyList<Slo.SloDefinition> slos, DateTimeOffset now, CancellationToken cancellationToken) =>
+    Task<SloSignal?> IPolicySloSignals.ReadAsync(IReadOnlyList<Observe.Autoscaler.Slo.SloDefinition> slos, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<SloSignal?>(null);
 
     private sealed class RunningController : IAsyncDisposable
