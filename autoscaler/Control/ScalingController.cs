@@ -163,9 +163,11 @@ internal sealed partial class ScalingController : IControllerStates
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is KubernetesApiException or HttpRequestException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogLoopFailed(key, e.Message);
+            // One policy's failure must not end the others' loops nor the leadership: it is
+            // logged, and the loop starts again when its policy next changes or leadership moves.
+            LogLoopFailed(key, e.ToString());
         }
     }
 
