@@ -200,7 +200,9 @@ internal sealed partial class ScalingController : IControllerStates
         var now = _services.Time.GetUtcNow();
         var active = policy.Policy is null
             ? new PolicyCondition(ConditionTypes.Active, "False", "InvalidPolicy", policy.Problem ?? "", now)
-            : new PolicyCondition(ConditionTypes.Active, "False", "NotLeader", $"another replica ({_elector.Leader ?? "none yet"}) holds the Lease {_settings.LeaseNamespace}/{_settings.LeaseName}", now);
+            : _elector.IsLeader
+                ? new PolicyCondition(ConditionTypes.Active, "False", "Starting", "this replica leads; the policy's loop is starting", now)
+                : new PolicyCondition(ConditionTypes.Active, "False", "NotLeader", $"another replica ({_elector.Leader ?? "none yet"}) holds the Lease {_settings.LeaseNamespace}/{_settings.LeaseName}", now);
         var target = policy.Policy?.Target is { } t ? t with { Namespace = t.Namespace ?? policy.Namespace } : null;
         return new PolicyState(policy.Namespace, policy.Name, target, policy.Policy?.Mode ?? ScalingMode.Enforce, null, null, null, null, [], [active], policy.Problem);
     }
