@@ -1,3 +1,4 @@
+using Observe.Autoscaler.Slo.Evaluation;
 using Observe.Store.Mesh;
 
 namespace Observe.Autoscaler.Control;
@@ -13,33 +14,8 @@ internal readonly record struct LatencyHistogram(long[] AtMost)
     /// <summary>Every request in the histogram (its "slower than every bound" entry); 0 when it is empty.</summary>
     public long Requests => AtMost.Length > Bounds.Count ? AtMost[Bounds.Count] : 0;
 
-    /// <summary>
-    /// The latency in seconds at quantile q (0..1), interpolated linearly inside the bucket that holds
-    /// it; null without requests. Past the last bound the histogram cannot say by how much, so the
-    /// answer is that bound.
-    /// </summary>
-    public double? QuantileSeconds(double q)
-    {
-        var total = Requests;
-        if (total == 0)
-        {
-            return null;
-        }
-        var rank = Math.Clamp(q, 0, 1) * total;
-        double lowBound = 0, low = 0;
-        for (var i = 0; i < Bounds.Count; i++)
-        {
-            if (AtMost[i] >= rank)
-            {
-                var inBucket = AtMost[i] - low;
-                var millis = inBucket <= 0 ? Bounds[i] : lowBound + (Bounds[i] - lowBound) * (rank - low) / inBucket;
-                return millis / 1000;
-            }
-            lowBound = Bounds[i];
-            low = AtMost[i];
-        }
-        return Bounds[^1] / 1000;
-    }
+    /// <summary>The latency in seconds at quantile q (0..1); null without requests (see <see cref="CumulativeHistogram.QuantileMillis"/>).</summary>
+    public double? QuantileSeconds(double q) => CumulativeHistogram.QuantileMillis(Bounds, AtMost, Requests, q) / 1000;
 
     /// <summary>
     /// Mean latency in seconds, each request counted at its bucket's mid-point (the slowest bucket at

@@ -354,7 +354,8 @@ internal sealed partial class PolicyLoop
 
     private static string Explain(ScalingDecision decision) => string.Join("; ", decision.Reasons.Select(r => r.ToString()));
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A time as Kubernetes writes metav1.Time: RFC 3339 in UTC, whole seconds.</summary>
+    internal static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A reason code as a condition reason: <c>bounded-by-max</c> → <c>BoundedByMax</c>.</summary>
     private static string Camel(string code) => string.Concat(code.Split('-').Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));

@@ -180,7 +180,7 @@ internal sealed partial class ScalingController : IControllerStates
             observedGeneration = policy.Resource.Metadata.Generation,
             conditions = new[]
             {
-                new { type = ConditionTypes.Active, status = "False", reason = "InvalidPolicy", message = policy.Problem, lastTransitionTime = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) },
+                new { type = ConditionTypes.Active, status = "False", reason = "InvalidPolicy", message = policy.Problem, lastTransitionTime = PolicyLoop.Time(now) },
             },
         });
         try

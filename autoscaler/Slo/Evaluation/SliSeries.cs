@@ -70,28 +70,7 @@ internal readonly record struct SeriesCounts(long Requests, long[] AtMost)
     }
 
     /// <summary>The latency at quantile q (0..1), interpolated inside the bucket that holds it; null without requests.</summary>
-    public double? QuantileMillis(double q)
-    {
-        if (Requests == 0)
-        {
-            return null;
-        }
-        var bounds = SloSchema.LatencyBoundsMillis;
-        var rank = q * Requests;
-        double previousBound = 0, previous = 0;
-        for (var i = 0; i < bounds.Count; i++)
-        {
-            if (AtMost[i] >= rank)
-            {
-                var inBucket = AtMost[i] - previous;
-                return inBucket <= 0 ? bounds[i] : previousBound + (bounds[i] - previousBound) * (rank - previous) / inBucket;
-            }
-            previousBound = bounds[i];
-            previous = AtMost[i];
-        }
-        // Slower than the last bound: the histogram cannot say by how much.
-        return bounds[^1];
-    }
+    public double? QuantileMillis(double q) => CumulativeHistogram.QuantileMillis(SloSchema.LatencyBoundsMillis, AtMost, Requests, q);
 }
 
 /// <summary>A glob: <c>*</c> any run of characters, <c>?</c> one; matched against the whole value.</summary>
