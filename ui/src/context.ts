@@ -1,0 +1,52 @@
+import type { UrlState } from "./url";
+
+/** What a view gets from the shell: the URL state, a way to change it, and news of changes. */
+export interface ViewContext {
+  readonly state: UrlState;
+  update(patch: Partial<UrlState>): void;
+  /** Called after every state change (also the view's own); returns the unsubscribe. */
+  onState(listener: (state: UrlState, previous: UrlState) => void): () => void;
+}
+
+/** A view mounts into its root and returns what unmounts it (timers, sockets, listeners). */
+export type MountView = (root: HTMLElement, context: ViewContext) => () => void;
+
+export interface GraphProbe {
+  nodes: {
+    id: string;
+    label: string;
+    kind: string;
+    namespace: string;
+    zone: string;
+    version: string;
+    health: string;
+    hidden: boolean;
+    parent: string | null;
+  }[];
+  edges: { id: string; source: string; target: string; health: string; crossZone: boolean; label: string; hidden: boolean }[];
+}
+
+/** Hooks for the browser tests and the UI benchmark (ui-contract: window.__observe). */
+export interface ObserveProbe {
+  ready: boolean;
+  graph(): GraphProbe;
+  frame(): { index: number; count: number; time: string } | null;
+  showFrame(index: number): number;
+  renderTimes: number[];
+  liveMessages: number;
+}
+
+declare global {
+  interface Window {
+    __observe: ObserveProbe;
+  }
+}
+
+export const probe: ObserveProbe = {
+  ready: false,
+  graph: () => ({ nodes: [], edges: [] }),
+  frame: () => null,
+  showFrame: () => Number.NaN,
+  renderTimes: [],
+  liveMessages: 0,
+};
