@@ -11,7 +11,7 @@ describe("budget bar", () => {
 
   it("shows a spent budget as failing and an overspent one by how much", () => {
     expect(budgetBar(0)).toEqual({ fill: 0, overspent: 0, tone: "failing", label: "0% left" });
-    expect(budgetBar(-0.3, -12.96)).toEqual({ fill: 0, overspent: 0.3, tone: "failing", label: "overspent by 30% (-13 min)" });
+    expect(budgetBar(-0.3, -12.96)).toEqual({ fill: 0, overspent: 0.3, tone: "failing", label: "overspent by 30% (13 min over)" });
     // Beyond a whole budget overspent, the bar is full; the label keeps the real figure.
     expect(budgetBar(-2.5)).toEqual({ fill: 0, overspent: 1, tone: "failing", label: "overspent by 250%" });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { linear } from "../src/charts/axis";
-import { chartLayout, seriesPath } from "../src/charts/timeseries";
+import { chartLayout, labelledMarkers, seriesPath } from "../src/charts/timeseries";
 
 const from = Date.parse("2026-11-21T10:00:00Z");
 const minute = 60_000;
@@ -11,6 +11,17 @@ describe("line chart geometry", () => {
 
   it("breaks the line where a value is missing", () => {
     expect(seriesPath([{ t: 0, v: 0 }, { t: 10, v: 5 }, { t: 20, v: null }, { t: 30, v: 10 }, { t: 40, v: 0 }], x, y)).toBe("M0,100L10,50M30,0L40,100");
+  });
+
+  it("draws a point without neighbours as a dot", () => {
+    expect(seriesPath([{ t: 0, v: 0 }, { t: 10, v: null }, { t: 20, v: 5 }, { t: 30, v: 10 }], x, y)).toBe("M0,100h0M20,50L30,0");
+    expect(seriesPath([{ t: 50, v: 5 }], x, y)).toBe("M50,50h0");
+  });
+
+  it("labels markers from the newest backwards, skipping those too close to the last label", () => {
+    const xs = [10, 50, 95, 100, 190, 200].map((x) => ({ x, label: "→ 3" }));
+    expect([...labelledMarkers(xs, 90)].sort((a, b) => a - b)).toEqual([0, 3, 5]);
+    expect([...labelledMarkers([{ x: 10 }, { x: 200, label: "a" }], 90)]).toEqual([1]);
   });
 
   it("holds a count until the next point in a step series", () => {

@@ -24,23 +24,21 @@ export function budgetBar(remaining: number | null | undefined, remainingMinutes
   if (remaining === null || remaining === undefined || !Number.isFinite(remaining)) {
     return { fill: 0, overspent: 0, tone: "idle", label: "no traffic yet: no budget spent" };
   }
-  const minutes = remainingMinutes !== null && remainingMinutes !== undefined && Number.isFinite(remainingMinutes)
-    ? ` (${formatMinutes(remainingMinutes)})`
-    : "";
+  const hasMinutes = remainingMinutes !== null && remainingMinutes !== undefined && Number.isFinite(remainingMinutes);
   if (remaining < 0) {
-    return { fill: 0, overspent: Math.min(1, -remaining), tone: "failing", label: `overspent by ${formatPercent(-remaining, 1)}${minutes}` };
+    const over = hasMinutes ? ` (${formatMinutes(Math.abs(remainingMinutes))} over)` : "";
+    return { fill: 0, overspent: Math.min(1, -remaining), tone: "failing", label: `overspent by ${formatPercent(-remaining, 1)}${over}` };
   }
+  const minutes = hasMinutes ? ` (${formatMinutes(remainingMinutes)})` : "";
   const fill = Math.min(1, remaining);
   const tone: BudgetTone = remaining >= lowBudget ? "healthy" : remaining > 0 ? "degraded" : "failing";
   return { fill, overspent: 0, tone, label: `${formatPercent(remaining, 1)} left${minutes}` };
 }
 
 function formatMinutes(minutes: number): string {
-  const abs = Math.abs(minutes);
-  const sign = minutes < 0 ? "-" : "";
-  if (abs < 1) return `${sign}${Math.round(abs * 60)} s`;
-  if (abs < 120) return `${sign}${Number(abs.toFixed(1))} min`;
-  return `${sign}${Number((abs / 60).toFixed(1))} h`;
+  if (minutes < 1) return `${Math.round(minutes * 60)} s`;
+  if (minutes < 120) return `${Number(minutes.toFixed(1))} min`;
+  return `${Number((minutes / 60).toFixed(1))} h`;
 }
 
 export function renderBudget(remaining: number | null | undefined, remainingMinutes?: number | null): HTMLElement {

@@ -82,6 +82,8 @@ export interface ChartLayout {
 }
 
 const margin = { left: 56, right: 56, top: 22, bottom: 22 };
+/** Least distance between two marker labels, in view-box units. */
+const markerLabelGap = 90;
 
 function domainOf(spec: ChartSpec, axis: "left" | "right", axisSpec: AxisSpec): [number, number] | null {
   const values: number[] = [...(axisSpec.include ?? [])];
@@ -102,24 +104,47 @@ function domainOf(spec: ChartSpec, axis: "left" | "right", axisSpec: AxisSpec): 
 /** Path data for one series: gaps where values are null, horizontal-then-vertical runs for step series. */
 export function seriesPath(points: Point[], x: (t: number) => number, y: (v: number) => number, step = false): string {
   const parts: string[] = [];
-  let open = false;
+  let run = 0; // points in the current unbroken run
+  const closeRun = () => {
+    // A lone point would be an invisible zero-length line: draw it as a dot (round caps, `h0`).
+    if (run === 1) parts.push("h0");
+    run = 0;
+  };
   for (const p of points) {
     if (p.v === null || !Number.isFinite(p.v)) {
-      open = false;
+      closeRun();
       continue;
     }
     const px = round(x(p.t));
     const py = round(y(p.v));
-    if (!open) parts.push(`M${px},${py}`);
+    if (run === 0) parts.push(`M${px},${py}`);
     else if (step) parts.push(`H${px}`, `V${py}`);
     else parts.push(`L${px},${py}`);
-    open = true;
+    run++;
   }
+  closeRun();
   return parts.join("");
 }
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
+}
+
+/**
+ * Which markers carry their label: thinned from the newest backwards so that dense markers (a
+ * dry run wanting a change every tick) stay readable. Every marker keeps its title.
+ */
+export function labelledMarkers(markers: readonly { x: number; label?: string }[], gap = markerLabelGap): Set<number> {
+  const labelled = new Set<number>();
+  let lastX = Number.POSITIVE_INFINITY;
+  for (let i = markers.length - 1; i >= 0; i--) {
+    const m = markers[i]!;
+    if (m.label && lastX - m.x >= gap) {
+      labelled.add(i);
+      lastX = m.x;
+    }
+  }
+  return labelled;
 }
 
 export function chartLayout(spec: ChartSpec): ChartLayout {
@@ -209,14 +234,18 @@ export function renderTimeseries(target: SVGSVGElement, spec: ChartSpec): void {
     parts.push(path);
   }
 
-  for (const m of layout.markers) {
+  const labelled = labelledMarkers(layout.markers);
+  layout.markers.forEach((m, i) => {
     const g = svg("g", { class: `marker ${m.kind}${m.hollow ? " hollow" : ""}`, ...(m.attributes ?? {}) });
     g.append(svg("title", {}, m.title));
     g.append(svg("line", { x1: m.x, x2: m.x, y1: plot.top, y2: plot.bottom }));
     g.append(svg("path", { d: `M${m.x - 5},${plot.top - 8}h10l-5,8z` }));
-    if (m.label) g.append(svg("text", { x: m.x + 6, y: plot.top - 1 }, m.label));
+    if (m.label && labelled.has(i)) {
+      const nearEnd = m.x > plot.right - markerLabelGap;
+      g.append(svg("text", { x: nearEnd ? m.x - 7 : m.x + 7, y: plot.top + 9, "text-anchor": nearEnd ? "end" : "start" }, m.label));
+    }
     parts.push(g);
-  }
+  });
 
   // The legend sits above the plot, left to right; it doubles as the series' key for screen readers.
   const legend = svg("g", { class: "legend" });

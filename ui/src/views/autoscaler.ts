@@ -266,7 +266,7 @@ function fillList(view: CardView, decisions: Decision[]): void {
   const rows = listedDecisions(decisions).map((d) => {
     const li = element("li", { class: `decision ${d.outcome}`, "data-testid": "decision-row", "data-outcome": d.outcome });
     li.title = decisionTitle(d);
-    const burn = d.signals?.slo ? ` · budget ${formatPercent(finite(d.signals.slo.budgetRemaining), 1)}` : "";
+    const burn = d.signals?.slo ? ` · budget left ${formatPercent(finite(d.signals.slo.budgetRemaining), 1)}` : "";
     li.append(
       element("span", { class: "muted" }, time(d.time)),
       " ",

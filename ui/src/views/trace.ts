@@ -134,7 +134,7 @@ function renderRow(row: WaterfallRow): HTMLElement {
     class: "wf-bar",
     style: `left:${(row.left * 100).toFixed(3)}%;width:${(row.width * 100).toFixed(3)}%;background:${colour}`,
   });
-  const label = element("span", { class: "wf-duration", style: `left:${(Math.min(row.left + row.width, 0.85) * 100).toFixed(3)}%` }, formatDuration(row.durationMs));
+  const label = element("span", { class: "wf-duration", style: `left:${((row.left + row.width) * 100).toFixed(3)}%` }, formatDuration(row.durationMs)); // the track keeps a margin for the last label
   const el = element(
     "div",
     {
