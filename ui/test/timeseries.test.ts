@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { linear } from "../src/charts/axis";
-import { chartLayout, labelledMarkers, seriesPath } from "../src/charts/timeseries";
+import { chartLayout, fitFrom, labelledMarkers, seriesPath } from "../src/charts/timeseries";
 
 const from = Date.parse("2026-11-21T10:00:00Z");
 const minute = 60_000;
@@ -54,5 +54,39 @@ describe("line chart geometry", () => {
     expect(layout.thresholds).toEqual([{ y: 61, label: "limit", color: undefined }]);
     expect(layout.markers.map((m) => [m.title, m.x])).toEqual([["scaled 2 → 4", 200]]);
     expect(layout.xTicks.map((t) => [t.label, t.at])).toEqual([["10:00", 56], ["10:05", 200], ["10:10", 344]]);
+  });
+});
+
+describe("time range fitted to the data", () => {
+  const to = from + 60 * minute;
+
+  it("keeps the asked range when data covers it or there is none", () => {
+    expect(fitFrom(from, to, from)).toBe(from);
+    expect(fitFrom(from, to, from - minute)).toBe(from);
+    expect(fitFrom(from, to, null)).toBe(from);
+  });
+
+  it("starts shortly before data that begins inside the range, never shorter than the minimum span", () => {
+    // First point 20 min before the end: 5 % of those 20 min (1 min) earlier.
+    expect(fitFrom(from, to, to - 20 * minute)).toBe(to - 21 * minute);
+    // First point 2 min before the end: the 5-minute minimum applies.
+    expect(fitFrom(from, to, to - 2 * minute)).toBe(to - 5 * minute);
+  });
+});
+
+describe("axis limits", () => {
+  it("bounds an axis at its ceiling even when whole steps would overshoot", () => {
+    const layout = chartLayout({
+      from,
+      to: from + minute,
+      width: 400,
+      height: 200,
+      series: [{ id: "budget", label: "budget", color: "#000", points: [{ t: from, v: -14 }, { t: from + minute, v: 1 }] }],
+      left: { label: "budget", format: String, include: [0, 1], ceiling: 1 },
+    });
+    // Ticks of -14..1 step 5: -15, -10, -5, 0, 5; 5 is above the ceiling, the plot's top is 1.
+    expect(layout.leftTicks.map((t) => t.label)).toEqual(["-15", "-10", "-5", "0"]);
+    // Domain -15..1 over y 178..22: -14 sits 1/16 of 156 above the bottom.
+    expect(layout.lines[0]!.d).toBe("M56,168.3L384,22");
   });
 });

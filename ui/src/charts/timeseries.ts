@@ -131,6 +131,17 @@ function round(v: number): number {
 }
 
 /**
+ * The start of a chart's time axis: the asked range, or, when the data begins well inside it (a
+ * fresh install, the demo), shortly before the first point, so the data is not squeezed against
+ * the right edge. At least `minSpan` before `to`.
+ */
+export function fitFrom(from: number, to: number, firstPoint: number | null, minSpan = 5 * 60_000): number {
+  if (firstPoint === null || !(firstPoint > from)) return from;
+  const padded = firstPoint - (to - firstPoint) * 0.05;
+  return Math.max(from, Math.min(padded, to - minSpan));
+}
+
+/**
  * Which markers carry their label: thinned from the newest backwards so that dense markers (a
  * dry run wanting a change every tick) stay readable. Every marker keeps its title.
  */
@@ -159,8 +170,11 @@ export function chartLayout(spec: ChartSpec): ChartLayout {
     if (!axisSpec) continue;
     const domain = domainOf(spec, side, axisSpec) ?? [0, 1];
     const ticks = valueTicks(domain[0], domain[1], 4);
-    const y = linear([ticks.min, ticks.max], [plot.bottom, plot.top]);
-    scales[side] = { y, ticks: ticks.ticks.map((v) => ({ at: round(y(v)), label: axisSpec.format(v) })) };
+    // Whole steps may overshoot a hard limit (a budget above 100 %): the limit then bounds the plot.
+    const low = axisSpec.floor !== undefined ? Math.max(ticks.min, axisSpec.floor) : ticks.min;
+    const high = axisSpec.ceiling !== undefined ? Math.min(ticks.max, axisSpec.ceiling) : ticks.max;
+    const y = linear([low, high], [plot.bottom, plot.top]);
+    scales[side] = { y, ticks: ticks.ticks.filter((v) => v >= low && v <= high).map((v) => ({ at: round(y(v)), label: axisSpec.format(v) })) };
   }
   const yOf = (side: "left" | "right" | undefined) => (scales[side ?? "left"] ?? scales.left)!.y;
   const inRange = (t: number) => t >= spec.from && t <= spec.to;

@@ -4,7 +4,7 @@
 
 import { api } from "../api";
 import { formatPercent } from "../charts/axis";
-import { createChart, renderTimeseries, type Marker } from "../charts/timeseries";
+import { createChart, fitFrom, renderTimeseries, type Marker } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import {
@@ -246,7 +246,7 @@ function drawChart(view: CardView, decisions: Decision[], from: number, to: numb
     attributes: { "data-testid": "decision-marker", "data-outcome": m.outcome },
   }));
   renderTimeseries(view.chart, {
-    from,
+    from: fitFrom(from, to, series.replicas[0]?.t ?? null),
     to,
     width: 760,
     height: 220,

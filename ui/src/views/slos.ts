@@ -4,7 +4,7 @@
 import { api } from "../api";
 import { formatPercent } from "../charts/axis";
 import { renderBudget } from "../charts/budget";
-import { createChart, renderTimeseries } from "../charts/timeseries";
+import { createChart, fitFrom, renderTimeseries } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import {
@@ -185,7 +185,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
       const { sli, budget } = historySeries(history, c.objective.name);
       const target = c.objective.target;
       renderTimeseries(view.chart, {
-        from: from.getTime(),
+        from: fitFrom(from.getTime(), to.getTime(), sli[0]?.t ?? null),
         to: to.getTime(),
         width: 560,
         height: 170,
@@ -194,7 +194,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
           { id: "budget", label: "budget left", color: colours.budget, points: budget, axis: "right", dash: "5 3" },
         ],
         left: { label: "SLI", format: (v) => formatPercent(v, 3), include: [target], ceiling: 1 },
-        right: { label: "budget left", format: (v) => formatPercent(v, 0), include: [0, 1] },
+        right: { label: "budget left", format: (v) => formatPercent(v, 0), include: [0, 1], ceiling: 1 },
         thresholds: [{ value: target, label: `target ${formatPercent(target)}`, color: colours.target }],
       });
       view.note.textContent = sli.length === 0 ? "No evaluations stored in this range yet." : "";
