@@ -47,7 +47,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
     input.value = id;
     try {
       if (id.length === 0) {
-        empty(body, "Enter a trace id to see its spans as a waterfall. The topology's side panel links to recent slow and failing traces.");
+        await showRecent(signal);
         return;
       }
       const problem = traceIdProblem(id);
@@ -66,6 +66,32 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
     } finally {
       if (!signal.aborted) probe.ready = true;
     }
+  }
+
+  /** Without an id, the newest traces of the last 15 minutes, so there is always one to open. */
+  async function showRecent(signal: AbortSignal): Promise<void> {
+    loading(body, "recent traces");
+    const { traces } = await api.traces({ limit: 20 }, signal);
+    if (traces.length === 0) {
+      empty(body, "No traces in the last 15 minutes. Enter a trace id to see its spans as a waterfall.");
+      return;
+    }
+    const items = traces.map((t) =>
+      element(
+        "li",
+        { "data-testid": "recent-trace", class: t.error ? "error" : "" },
+        element("a", { href: `?view=trace&trace=${t.traceId}`, "data-trace": t.traceId }, t.error ? "✖ " : "", `${t.service} ${t.name}`),
+        element("span", { class: "muted" }, ` ${formatDuration(t.durationMs)} · ${t.spanCount} spans · ${t.start}`),
+      ),
+    );
+    const list = element("ol", { class: "recent-traces", "data-testid": "recent-traces" }, ...items);
+    list.addEventListener("click", (event) => {
+      const link = (event.target as HTMLElement).closest<HTMLAnchorElement>("a[data-trace]");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      context.update({ trace: link.dataset.trace! });
+    });
+    body.replaceChildren(element("h3", {}, "Recent traces (newest first; ✖ failed)"), list);
   }
 
   void show(context.state.trace ?? "");
