@@ -40,7 +40,9 @@ public sealed class TopologyTests(ObserveUi ui, ITestOutputHelper output)
         {
             foreach (var zone in DemoMesh.Zones)
             {
-                var node = Assert.Single(leaves, n => DemoMesh.NameOf(n.Id) == workload && n.Zone == zone);
+                var matches = leaves.Where(n => DemoMesh.NameOf(n.Id) == workload && n.Zone == zone).ToList();
+                Assert.True(matches.Count == 1, $"{workload} in zone {zone}: {string.Join(", ", matches.Select(n => n.Id))}");
+                var node = matches[0];
                 Assert.Equal(workload == "istio-ingressgateway" ? "istio-system" : "bookinfo", node.Namespace);
                 Assert.Contains(node.Health, DemoMesh.Healths);
             }
