@@ -1,0 +1,462 @@
+// The cytoscape graph and the JavaScript-side record of what it shows. Every change (a replay
+// frame, a live diff, a new filter or label) is worked out on the records first and only the
+// elements whose data really changed are touched, inside one cy.batch.
+
+import cytoscape from "cytoscape";
+import type { EdgeLabel, Grouping } from "../url";
+import type { GraphProbe } from "../context";
+import type { Health } from "../api";
+import type { TrafficSample } from "../frames/decode";
+import { matches, type FilterNode, type FilterSubject } from "../filter/language";
+import { StableLayout, type LayoutEdge, type LayoutNode } from "./layout";
+import { edgeWidth, formatMs, formatPercent, formatRate, healthGlyph, palette, stylesheet } from "./style";
+
+export interface NodeInfo {
+  id: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  service: string;
+  version: string;
+  cluster: string;
+  zone: string;
+}
+
+export interface EdgeInfo {
+  id: string;
+  source: string;
+  target: string;
+  protocol: string;
+  crossZone: boolean;
+}
+
+interface NodeRecord {
+  info: NodeInfo;
+  parent: string;
+  traffic: TrafficSample | null;
+  visible: boolean;
+  label: string;
+  element: cytoscape.NodeSingular;
+  edges: Set<string>;
+}
+
+interface EdgeRecord {
+  info: EdgeInfo;
+  traffic: TrafficSample | null;
+  visible: boolean;
+  label: string;
+  element: cytoscape.EdgeSingular;
+}
+
+interface CompoundRecord {
+  id: string;
+  parent: string | null;
+  children: Set<string>;
+  visible: boolean;
+  element: cytoscape.NodeSingular;
+}
+
+export interface GraphView {
+  groupBy: Grouping;
+  byZone: boolean;
+}
+
+function zoneName(zone: string): string {
+  return zone === "" ? "?" : zone;
+}
+
+/** Requests/s of a node: what it received, or for a node nobody calls, what it sent. */
+export function nodeRate(traffic: TrafficSample | null): number {
+  if (traffic === null) return 0;
+  return traffic.requests > 0 || traffic.outboundRequestsPerSecond === null ? traffic.requestsPerSecond : traffic.outboundRequestsPerSecond;
+}
+
+function subject(element: "node" | "edge", traffic: TrafficSample | null, health: Health): FilterSubject {
+  return {
+    element,
+    rps: element === "node" ? nodeRate(traffic) : (traffic?.requestsPerSecond ?? 0),
+    errorPercent: (traffic?.errorRatio ?? 0) * 100,
+    serverErrorPercent: (traffic?.serverErrorRatio ?? 0) * 100,
+    clientErrorPercent: (traffic?.clientErrorRatio ?? 0) * 100,
+    p50: traffic?.p50 ?? null,
+    p95: traffic?.p95 ?? null,
+    p99: traffic?.p99 ?? null,
+    health,
+  };
+}
+
+export class TopologyGraph {
+  readonly cy: cytoscape.Core;
+  private nodes = new Map<string, NodeRecord>();
+  private edges = new Map<string, EdgeRecord>();
+  private compounds = new Map<string, CompoundRecord>();
+  private layout = new StableLayout();
+  private view: GraphView = { groupBy: "workload", byZone: true };
+  private filter: FilterNode | null = null;
+  private labelKind: EdgeLabel = "rps";
+  private dirtyNodes = new Set<string>();
+  private dirtyEdges = new Set<string>();
+  private dirtyCompounds = new Set<string>();
+
+  constructor(container: HTMLElement, onSelect: (id: string | null) => void) {
+    this.cy = cytoscape({
+      container,
+      style: stylesheet(palette()),
+      layout: { name: "preset" },
+      minZoom: 0.05,
+      maxZoom: 3,
+      boxSelectionEnabled: false,
+      textureOnViewport: true,
+      hideEdgesOnViewport: true,
+      selectionType: "single",
+    });
+    this.cy.on("tap", "node", (event) => {
+      const id = event.target.id() as string;
+      if (this.nodes.has(id)) onSelect(id);
+    });
+  }
+
+  destroy(): void {
+    this.cy.destroy();
+  }
+
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  node(id: string): { info: NodeInfo; traffic: TrafficSample | null } | undefined {
+    const record = this.nodes.get(id);
+    return record && { info: record.info, traffic: record.traffic };
+  }
+
+  /** Replaces everything (a new replay, a live snapshot, a new grouping); returns the ms it took. */
+  build(
+    view: GraphView,
+    nodes: readonly NodeInfo[],
+    edges: readonly EdgeInfo[],
+    traffic: { nodes: ReadonlyMap<string, TrafficSample>; edges: ReadonlyMap<string, TrafficSample> },
+    keepLayout: boolean,
+  ): number {
+    const started = performance.now();
+    if (!keepLayout || view.groupBy !== this.view.groupBy || view.byZone !== this.view.byZone) this.layout = new StableLayout();
+    this.view = view;
+    this.cy.elements().remove();
+    this.nodes.clear();
+    this.edges.clear();
+    this.compounds.clear();
+    this.dirtyNodes.clear();
+    this.dirtyEdges.clear();
+    this.dirtyCompounds.clear();
+    this.cy.batch(() => {
+      this.addElements(nodes, edges, traffic);
+      this.refresh();
+    });
+    this.cy.fit(undefined, 30);
+    return performance.now() - started;
+  }
+
+  /** Changes traffic, adds and removes elements (live diffs, replay frames) in one batch; returns ms. */
+  apply(change: {
+    nodes?: { set?: Iterable<[string, TrafficSample | null]>; add?: readonly NodeInfo[]; remove?: readonly string[] };
+    edges?: { set?: Iterable<[string, TrafficSample | null]>; add?: readonly EdgeInfo[]; remove?: readonly string[] };
+    addTraffic?: { nodes: ReadonlyMap<string, TrafficSample>; edges: ReadonlyMap<string, TrafficSample> };
+  }): number {
+    const started = performance.now();
+    this.cy.batch(() => {
+      for (const id of change.edges?.remove ?? []) this.removeEdge(id);
+      for (const id of change.nodes?.remove ?? []) this.removeNode(id);
+      if (change.nodes?.add?.length || change.edges?.add?.length) {
+        this.addElements(change.nodes?.add ?? [], change.edges?.add ?? [], change.addTraffic ?? { nodes: new Map(), edges: new Map() });
+      }
+      for (const [id, traffic] of change.nodes?.set ?? []) {
+        const record = this.nodes.get(id);
+        if (record) {
+          record.traffic = traffic;
+          this.dirtyNodes.add(id);
+        }
+      }
+      for (const [id, traffic] of change.edges?.set ?? []) {
+        const record = this.edges.get(id);
+        if (record) {
+          record.traffic = traffic;
+          this.dirtyEdges.add(id);
+        }
+      }
+      this.refresh();
+    });
+    return performance.now() - started;
+  }
+
+  setFilter(filter: FilterNode | null): void {
+    this.filter = filter;
+    this.cy.batch(() => {
+      for (const id of this.nodes.keys()) this.dirtyNodes.add(id);
+      for (const id of this.edges.keys()) this.dirtyEdges.add(id);
+      this.refresh();
+    });
+  }
+
+  setLabel(label: EdgeLabel): void {
+    if (label === this.labelKind) return;
+    this.labelKind = label;
+    this.cy.batch(() => {
+      for (const id of this.edges.keys()) this.dirtyEdges.add(id);
+      this.refresh();
+    });
+  }
+
+  select(id: string | null): void {
+    this.cy.$(":selected").unselect();
+    if (id !== null) this.nodes.get(id)?.element.select();
+  }
+
+  probe(): GraphProbe {
+    return {
+      nodes: [...this.nodes.values()].map((n) => ({
+        id: n.info.id,
+        label: n.label,
+        kind: n.info.kind,
+        namespace: n.info.namespace,
+        zone: n.info.zone,
+        version: n.info.version,
+        health: n.traffic?.health ?? "idle",
+        hidden: !n.visible,
+        parent: n.parent,
+      })),
+      edges: [...this.edges.values()].map((e) => ({
+        id: e.info.id,
+        source: e.info.source,
+        target: e.info.target,
+        health: e.traffic?.health ?? "idle",
+        crossZone: e.info.crossZone,
+        label: e.label,
+        hidden: !e.visible,
+      })),
+    };
+  }
+
+  private parentOf(info: NodeInfo): string {
+    const zone = `zone:${zoneName(info.zone)}`;
+    const namespace = `ns:${info.namespace === "" ? "?" : info.namespace}`;
+    return this.view.byZone ? `${zone}/${namespace}` : namespace;
+  }
+
+  private ensureCompound(id: string, parent: string | null, label: string, kind: "zone" | "namespace"): CompoundRecord {
+    let record = this.compounds.get(id);
+    if (!record) {
+      const element = this.cy.add({ group: "nodes", data: { id, parent: parent ?? undefined, label, compound: kind, off: false } });
+      record = { id, parent, children: new Set(), visible: true, element };
+      this.compounds.set(id, record);
+      if (parent !== null) this.compounds.get(parent)!.children.add(id);
+    }
+    return record;
+  }
+
+  private layoutNode(info: NodeInfo): LayoutNode {
+    return {
+      id: info.id,
+      block: this.parentOf(info),
+      order: `${info.service || info.name}\u0000${info.version}\u0000${info.name}`,
+      entry: info.kind === "user" || info.kind === "gateway",
+    };
+  }
+
+  private addElements(
+    nodes: readonly NodeInfo[],
+    edges: readonly EdgeInfo[],
+    traffic: { nodes: ReadonlyMap<string, TrafficSample>; edges: ReadonlyMap<string, TrafficSample> },
+  ): void {
+    const fresh = nodes.filter((n) => !this.nodes.has(n.id));
+    const layoutEdges: LayoutEdge[] = edges.map((e) => ({ source: e.source, target: e.target }));
+    for (const e of this.edges.values()) layoutEdges.push({ source: e.info.source, target: e.info.target });
+    const positions = this.layout.place(fresh.map((n) => this.layoutNode(n)), layoutEdges);
+    const definitions: cytoscape.ElementDefinition[] = [];
+    for (const info of fresh) {
+      const parent = this.parentOf(info);
+      if (this.view.byZone) {
+        const zone = `zone:${zoneName(info.zone)}`;
+        this.ensureCompound(zone, null, `zone ${zoneName(info.zone)}`, "zone");
+        this.ensureCompound(parent, zone, info.namespace || "?", "namespace");
+      } else {
+        this.ensureCompound(parent, null, info.namespace || "?", "namespace");
+      }
+      this.compounds.get(parent)!.children.add(info.id);
+      this.dirtyCompounds.add(parent);
+      definitions.push({ group: "nodes", data: { id: info.id, parent, kind: info.kind, label: "", health: "idle", absent: true, off: false }, position: { ...positions.get(info.id)! } });
+    }
+    const freshIds = new Set(fresh.map((n) => n.id));
+    const known = (id: string) => this.nodes.has(id) || freshIds.has(id);
+    const addedEdges: EdgeInfo[] = [];
+    for (const info of edges) {
+      // An edge to a node the answer does not have would make cytoscape throw; it is left out.
+      if (this.edges.has(info.id) || !known(info.source) || !known(info.target)) continue;
+      addedEdges.push(info);
+      definitions.push({ group: "edges", data: { id: info.id, source: info.source, target: info.target, health: "idle", cross: info.crossZone, label: "", w: 1, off: false } });
+    }
+    const added = this.cy.add(definitions);
+    for (const info of fresh) {
+      this.nodes.set(info.id, {
+        info,
+        parent: this.parentOf(info),
+        traffic: traffic.nodes.get(info.id) ?? null,
+        visible: true,
+        label: "",
+        element: added.getElementById(info.id) as cytoscape.NodeSingular,
+        edges: new Set(),
+      });
+      this.dirtyNodes.add(info.id);
+    }
+    for (const info of addedEdges) {
+      this.edges.set(info.id, {
+        info,
+        traffic: traffic.edges.get(info.id) ?? null,
+        visible: true,
+        label: "",
+        element: added.getElementById(info.id) as cytoscape.EdgeSingular,
+      });
+      this.nodes.get(info.source)?.edges.add(info.id);
+      this.nodes.get(info.target)?.edges.add(info.id);
+      this.dirtyEdges.add(info.id);
+    }
+  }
+
+  private removeEdge(id: string): void {
+    const record = this.edges.get(id);
+    if (!record) return;
+    this.nodes.get(record.info.source)?.edges.delete(id);
+    this.nodes.get(record.info.target)?.edges.delete(id);
+    record.element.remove();
+    this.edges.delete(id);
+    this.dirtyEdges.delete(id);
+  }
+
+  private removeNode(id: string): void {
+    const record = this.nodes.get(id);
+    if (!record) return;
+    for (const edge of [...record.edges]) this.removeEdge(edge);
+    record.element.remove();
+    this.nodes.delete(id);
+    this.dirtyNodes.delete(id);
+    const parent = this.compounds.get(record.parent);
+    parent?.children.delete(id);
+    this.dirtyCompounds.add(record.parent);
+  }
+
+  private nodeLabel(record: NodeRecord, health: Health): string {
+    const { name, version } = record.info;
+    const showVersion = version !== "" && (this.view.groupBy === "workload" || this.view.groupBy === "version");
+    return `${healthGlyph[health]} ${name}${showVersion && !name.endsWith(version) ? `\n${version}` : ""}`;
+  }
+
+  private edgeLabel(record: EdgeRecord, health: Health): string {
+    const t = record.traffic;
+    if (t === null) return "";
+    const mark = health === "failing" || health === "degraded" ? `${healthGlyph[health]} ` : "";
+    switch (this.labelKind) {
+      case "rps":
+        return mark + formatRate(t.requestsPerSecond);
+      case "errors":
+        return mark + formatPercent(t.errorRatio);
+      case "p95":
+        return mark + formatMs(t.p95);
+      case "p99":
+        return mark + formatMs(t.p99);
+    }
+  }
+
+  /** Brings the dirty records' elements up to date; only data that changed is written. */
+  private refresh(): void {
+    for (const id of this.dirtyNodes) {
+      const record = this.nodes.get(id);
+      if (!record) continue;
+      const t = record.traffic;
+      const health = t?.health ?? "idle";
+      const label = this.nodeLabel(record, health);
+      const visible = matches(this.filter, {
+        ...subject("node", t, health),
+        namespace: record.info.namespace,
+        zone: record.info.zone,
+        name: record.info.name,
+        service: record.info.service,
+        version: record.info.version,
+        kind: record.info.kind,
+      });
+      const data = record.element.data() as { health: string; absent: boolean; label: string; off: boolean };
+      const patch: Record<string, unknown> = {};
+      if (data.health !== health) patch.health = health;
+      if (data.absent !== (t === null)) patch.absent = t === null;
+      if (data.label !== label) patch.label = label;
+      if (data.off === visible) patch.off = !visible;
+      if (Object.keys(patch).length > 0) record.element.data(patch);
+      record.label = label;
+      if (record.visible !== visible) {
+        record.visible = visible;
+        for (const edge of record.edges) this.dirtyEdges.add(edge);
+        this.dirtyCompounds.add(record.parent);
+      }
+    }
+    this.dirtyNodes.clear();
+    for (const id of this.dirtyEdges) {
+      const record = this.edges.get(id);
+      if (!record) continue;
+      const t = record.traffic;
+      const health = t?.health ?? "idle";
+      const label = this.edgeLabel(record, health);
+      const w = edgeWidth(t?.requestsPerSecond ?? 0);
+      const visible =
+        t !== null &&
+        (this.nodes.get(record.info.source)?.visible ?? false) &&
+        (this.nodes.get(record.info.target)?.visible ?? false) &&
+        matches(this.filter, { ...subject("edge", t, health), protocol: record.info.protocol, crossZone: record.info.crossZone });
+      const data = record.element.data() as { health: string; label: string; w: number; off: boolean };
+      const patch: Record<string, unknown> = {};
+      if (data.health !== health) patch.health = health;
+      if (data.label !== label) patch.label = label;
+      if (data.w !== w) patch.w = w;
+      if (data.off === visible) patch.off = !visible;
+      if (Object.keys(patch).length > 0) record.element.data(patch);
+      record.label = label;
+      record.visible = visible;
+    }
+    this.dirtyEdges.clear();
+    // A namespace or zone box shows while any node in it does; emptied boxes go.
+    const zones = new Set<string>();
+    for (const id of this.dirtyCompounds) {
+      const compound = this.compounds.get(id);
+      if (!compound) continue;
+      if (compound.children.size === 0) {
+        this.removeCompound(compound);
+        if (compound.parent !== null) zones.add(compound.parent);
+        continue;
+      }
+      let visible = false;
+      for (const child of compound.children) if (this.nodes.get(child)?.visible) visible = true;
+      this.showCompound(compound, visible);
+      if (compound.parent !== null) zones.add(compound.parent);
+    }
+    for (const id of zones) {
+      const zone = this.compounds.get(id);
+      if (!zone) continue;
+      if (zone.children.size === 0) {
+        this.removeCompound(zone);
+        continue;
+      }
+      let visible = false;
+      for (const child of zone.children) if (this.compounds.get(child)?.visible) visible = true;
+      this.showCompound(zone, visible);
+    }
+    this.dirtyCompounds.clear();
+  }
+
+  private showCompound(compound: CompoundRecord, visible: boolean): void {
+    if (compound.visible === visible) return;
+    compound.visible = visible;
+    compound.element.data("off", !visible);
+  }
+
+  private removeCompound(compound: CompoundRecord): void {
+    compound.element.remove();
+    this.compounds.delete(compound.id);
+    if (compound.parent !== null) this.compounds.get(compound.parent)?.children.delete(compound.id);
+  }
+}
