@@ -139,8 +139,9 @@ export class StableLayout {
     let top = 0;
     for (const block of [...byBlock.keys()].sort()) {
       const columns = byBlock.get(block)!;
+      // One spare row, so a node that appears later in this block fits in its own column.
       let rows = 1;
-      for (const list of columns.values()) rows = Math.max(rows, Math.min(maxRows, list.length));
+      for (const list of columns.values()) rows = Math.max(rows, Math.min(maxRows, list.length + 1));
       for (const [d, list] of columns) {
         list.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         list.forEach((n, j) => {
