@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { depths, StableLayout, type LayoutNode } from "../src/topology/layout";
 
-const n = (id: string, block = "zone:a/ns:shop", entry = false): LayoutNode => ({ id, block, order: id, entry });
+const n = (id: string, block = "zone:a/ns:shop", entry = false): LayoutNode => ({ id, block, lane: block.split("/")[0]!, order: id, entry });
 
 describe("stable layout", () => {
   const nodes = [n("gw", "zone:a/ns:shop", true), n("front"), n("cart"), n("db"), n("pay", "zone:b/ns:shop")];
@@ -17,31 +17,31 @@ describe("stable layout", () => {
     expect(Object.fromEntries(depths(nodes, edges))).toEqual({ gw: 0, front: 1, cart: 2, db: 3, pay: 2 });
   });
 
-  it("lays out blocks top to bottom and columns left to right, the same way every time", () => {
-    const a = new StableLayout({ columnWidth: 100, rowHeight: 50, maxRows: 8, blockGap: 20 }).place(nodes, edges);
-    const b = new StableLayout({ columnWidth: 100, rowHeight: 50, maxRows: 8, blockGap: 20 }).place([...nodes].reverse(), [...edges].reverse());
+  it("lays out zones side by side, blocks top to bottom, columns left to right, the same way every time", () => {
+    const a = new StableLayout({ columnWidth: 100, laneGap: 50, rowHeight: 50, maxRows: 8, blockGap: 20 }).place(nodes, edges);
+    const b = new StableLayout({ columnWidth: 100, laneGap: 50, rowHeight: 50, maxRows: 8, blockGap: 20 }).place([...nodes].reverse(), [...edges].reverse());
     expect(Object.fromEntries(a)).toEqual({
       gw: { x: 0, y: 0 },
       front: { x: 100, y: 0 },
       cart: { x: 200, y: 0 },
       db: { x: 300, y: 0 },
-      pay: { x: 200, y: 120 },
+      pay: { x: 650, y: 0 },
     });
     expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
   });
 
   it("keeps every known position and gives new nodes a free slot", () => {
-    const layout = new StableLayout({ columnWidth: 100, rowHeight: 50, maxRows: 3, blockGap: 20 });
+    const layout = new StableLayout({ columnWidth: 100, laneGap: 50, rowHeight: 50, maxRows: 3, blockGap: 20 });
     const first = layout.place(nodes, edges);
     const grown = layout.place([...nodes, n("cart2"), n("audit", "zone:c/ns:ops")], [...edges, { source: "front", target: "cart2" }]);
     for (const [id, p] of first) expect(grown.get(id)).toEqual(p);
     expect(grown.get("cart2")).toEqual({ x: 200, y: 50 });
-    expect(grown.get("audit")).toEqual({ x: 0, y: 240 });
+    expect(grown.get("audit")).toEqual({ x: 900, y: 0 });
   });
 
   it("wraps a tall column into sub-columns", () => {
     const many = [n("root", "b", true), ...Array.from({ length: 5 }, (_, i) => n(`leaf${i}`, "b"))];
-    const p = new StableLayout({ columnWidth: 100, rowHeight: 50, maxRows: 2, blockGap: 20 }).place(
+    const p = new StableLayout({ columnWidth: 100, laneGap: 50, rowHeight: 50, maxRows: 2, blockGap: 20 }).place(
       many,
       many.slice(1).map((m) => ({ source: "root", target: m.id })),
     );

@@ -151,7 +151,7 @@ export class TopologyGraph {
       this.addElements(nodes, edges, traffic);
       this.refresh();
     });
-    this.cy.fit(undefined, 30);
+    this.fitPositions();
     return performance.now() - started;
   }
 
@@ -185,6 +185,34 @@ export class TopologyGraph {
       this.refresh();
     });
     return performance.now() - started;
+  }
+
+  /**
+   * Fits the viewport to the nodes' positions. cy.fit would measure every label first, which
+   * costs more than the whole build at 500 nodes; positions plus a margin for labels suffice.
+   */
+  private fitPositions(): void {
+    if (this.nodes.size === 0) return;
+    let x1 = Infinity;
+    let y1 = Infinity;
+    let x2 = -Infinity;
+    let y2 = -Infinity;
+    for (const record of this.nodes.values()) {
+      const p = this.layout.position(record.info.id);
+      if (!p) continue;
+      x1 = Math.min(x1, p.x);
+      y1 = Math.min(y1, p.y);
+      x2 = Math.max(x2, p.x);
+      y2 = Math.max(y2, p.y);
+    }
+    const margin = 90;
+    const width = Math.max(1, this.cy.width());
+    const height = Math.max(1, this.cy.height());
+    const zoom = Math.min(1.5, Math.max(0.05, Math.min(width / (x2 - x1 + 2 * margin), height / (y2 - y1 + 2 * margin))));
+    this.cy.viewport({
+      zoom,
+      pan: { x: width / 2 - zoom * ((x1 + x2) / 2), y: height / 2 - zoom * ((y1 + y2) / 2) },
+    });
   }
 
   setFilter(filter: FilterNode | null): void {
@@ -256,6 +284,7 @@ export class TopologyGraph {
     return {
       id: info.id,
       block: this.parentOf(info),
+      lane: this.view.byZone ? zoneName(info.zone) : "",
       order: `${info.service || info.name}\u0000${info.version}\u0000${info.name}`,
       entry: info.kind === "user" || info.kind === "gateway",
     };
@@ -271,6 +300,10 @@ export class TopologyGraph {
     for (const e of this.edges.values()) layoutEdges.push({ source: e.info.source, target: e.info.target });
     const positions = this.layout.place(fresh.map((n) => this.layoutNode(n)), layoutEdges);
     const definitions: cytoscape.ElementDefinition[] = [];
+    const freshIds = new Set(fresh.map((n) => n.id));
+    const known = (id: string) => this.nodes.has(id) || freshIds.has(id);
+    // Records first, so every element is added with its final data in one cy.add (no second pass).
+    const newNodes: NodeRecord[] = [];
     for (const info of fresh) {
       const parent = this.parentOf(info);
       if (this.view.byZone) {
@@ -282,42 +315,45 @@ export class TopologyGraph {
       }
       this.compounds.get(parent)!.children.add(info.id);
       this.dirtyCompounds.add(parent);
-      definitions.push({ group: "nodes", data: { id: info.id, parent, kind: info.kind, label: "", health: "idle", absent: true, off: false }, position: { ...positions.get(info.id)! } });
-    }
-    const freshIds = new Set(fresh.map((n) => n.id));
-    const known = (id: string) => this.nodes.has(id) || freshIds.has(id);
-    const addedEdges: EdgeInfo[] = [];
-    for (const info of edges) {
-      // An edge to a node the answer does not have would make cytoscape throw; it is left out.
-      if (this.edges.has(info.id) || !known(info.source) || !known(info.target)) continue;
-      addedEdges.push(info);
-      definitions.push({ group: "edges", data: { id: info.id, source: info.source, target: info.target, health: "idle", cross: info.crossZone, label: "", w: 1, off: false } });
-    }
-    const added = this.cy.add(definitions);
-    for (const info of fresh) {
-      this.nodes.set(info.id, {
+      const record: NodeRecord = {
         info,
-        parent: this.parentOf(info),
+        parent,
         traffic: traffic.nodes.get(info.id) ?? null,
         visible: true,
         label: "",
-        element: added.getElementById(info.id) as cytoscape.NodeSingular,
+        element: null as unknown as cytoscape.NodeSingular,
         edges: new Set(),
-      });
-      this.dirtyNodes.add(info.id);
+      };
+      const state = this.nodeState(record);
+      record.label = state.label;
+      record.visible = !state.off;
+      this.nodes.set(info.id, record);
+      newNodes.push(record);
+      definitions.push({ group: "nodes", data: { id: info.id, parent, kind: info.kind, ...state }, position: { ...positions.get(info.id)! } });
     }
-    for (const info of addedEdges) {
-      this.edges.set(info.id, {
+    const newEdges: EdgeRecord[] = [];
+    for (const info of edges) {
+      // An edge to a node the answer does not have would make cytoscape throw; it is left out.
+      if (this.edges.has(info.id) || !known(info.source) || !known(info.target)) continue;
+      const record: EdgeRecord = {
         info,
         traffic: traffic.edges.get(info.id) ?? null,
         visible: true,
         label: "",
-        element: added.getElementById(info.id) as cytoscape.EdgeSingular,
-      });
-      this.nodes.get(info.source)?.edges.add(info.id);
-      this.nodes.get(info.target)?.edges.add(info.id);
-      this.dirtyEdges.add(info.id);
+        element: null as unknown as cytoscape.EdgeSingular,
+      };
+      const state = this.edgeState(record);
+      record.label = state.label;
+      record.visible = !state.off;
+      this.edges.set(info.id, record);
+      this.nodes.get(info.source)!.edges.add(info.id);
+      this.nodes.get(info.target)!.edges.add(info.id);
+      newEdges.push(record);
+      definitions.push({ group: "edges", data: { id: info.id, source: info.source, target: info.target, cross: info.crossZone, ...state } });
     }
+    const added = this.cy.add(definitions);
+    for (const record of newNodes) record.element = added.getElementById(record.info.id) as cytoscape.NodeSingular;
+    for (const record of newEdges) record.element = added.getElementById(record.info.id) as cytoscape.EdgeSingular;
   }
 
   private removeEdge(id: string): void {
@@ -364,33 +400,48 @@ export class TopologyGraph {
     }
   }
 
+  private nodeState(record: NodeRecord): { health: Health; absent: boolean; label: string; off: boolean } {
+    const t = record.traffic;
+    const health = t?.health ?? "idle";
+    const visible = matches(this.filter, {
+      ...subject("node", t, health),
+      namespace: record.info.namespace,
+      zone: record.info.zone,
+      name: record.info.name,
+      service: record.info.service,
+      version: record.info.version,
+      kind: record.info.kind,
+    });
+    return { health, absent: t === null, label: this.nodeLabel(record, health), off: !visible };
+  }
+
+  private edgeState(record: EdgeRecord): { health: Health; label: string; w: number; off: boolean } {
+    const t = record.traffic;
+    const health = t?.health ?? "idle";
+    const visible =
+      t !== null &&
+      (this.nodes.get(record.info.source)?.visible ?? false) &&
+      (this.nodes.get(record.info.target)?.visible ?? false) &&
+      matches(this.filter, { ...subject("edge", t, health), protocol: record.info.protocol, crossZone: record.info.crossZone });
+    return { health, label: this.edgeLabel(record, health), w: edgeWidth(t?.requestsPerSecond ?? 0), off: !visible };
+  }
+
   /** Brings the dirty records' elements up to date; only data that changed is written. */
   private refresh(): void {
     for (const id of this.dirtyNodes) {
       const record = this.nodes.get(id);
       if (!record) continue;
-      const t = record.traffic;
-      const health = t?.health ?? "idle";
-      const label = this.nodeLabel(record, health);
-      const visible = matches(this.filter, {
-        ...subject("node", t, health),
-        namespace: record.info.namespace,
-        zone: record.info.zone,
-        name: record.info.name,
-        service: record.info.service,
-        version: record.info.version,
-        kind: record.info.kind,
-      });
+      const next = this.nodeState(record);
       const data = record.element.data() as { health: string; absent: boolean; label: string; off: boolean };
       const patch: Record<string, unknown> = {};
-      if (data.health !== health) patch.health = health;
-      if (data.absent !== (t === null)) patch.absent = t === null;
-      if (data.label !== label) patch.label = label;
-      if (data.off === visible) patch.off = !visible;
+      if (data.health !== next.health) patch.health = next.health;
+      if (data.absent !== next.absent) patch.absent = next.absent;
+      if (data.label !== next.label) patch.label = next.label;
+      if (data.off !== next.off) patch.off = next.off;
       if (Object.keys(patch).length > 0) record.element.data(patch);
-      record.label = label;
-      if (record.visible !== visible) {
-        record.visible = visible;
+      record.label = next.label;
+      if (record.visible === next.off) {
+        record.visible = !next.off;
         for (const edge of record.edges) this.dirtyEdges.add(edge);
         this.dirtyCompounds.add(record.parent);
       }
@@ -399,24 +450,16 @@ export class TopologyGraph {
     for (const id of this.dirtyEdges) {
       const record = this.edges.get(id);
       if (!record) continue;
-      const t = record.traffic;
-      const health = t?.health ?? "idle";
-      const label = this.edgeLabel(record, health);
-      const w = edgeWidth(t?.requestsPerSecond ?? 0);
-      const visible =
-        t !== null &&
-        (this.nodes.get(record.info.source)?.visible ?? false) &&
-        (this.nodes.get(record.info.target)?.visible ?? false) &&
-        matches(this.filter, { ...subject("edge", t, health), protocol: record.info.protocol, crossZone: record.info.crossZone });
+      const next = this.edgeState(record);
       const data = record.element.data() as { health: string; label: string; w: number; off: boolean };
       const patch: Record<string, unknown> = {};
-      if (data.health !== health) patch.health = health;
-      if (data.label !== label) patch.label = label;
-      if (data.w !== w) patch.w = w;
-      if (data.off === visible) patch.off = !visible;
+      if (data.health !== next.health) patch.health = next.health;
+      if (data.label !== next.label) patch.label = next.label;
+      if (data.w !== next.w) patch.w = next.w;
+      if (data.off !== next.off) patch.off = next.off;
       if (Object.keys(patch).length > 0) record.element.data(patch);
-      record.label = label;
-      record.visible = visible;
+      record.label = next.label;
+      record.visible = !next.off;
     }
     this.dirtyEdges.clear();
     // A namespace or zone box shows while any node in it does; emptied boxes go.

@@ -7,6 +7,8 @@ export interface LayoutNode {
   id: string;
   /** The compound it sits in (zone/namespace); nodes of one block share rows. */
   block: string;
+  /** Blocks of one lane (a zone) stack top to bottom; lanes stand side by side. */
+  lane: string;
   /** Sort key within a column (e.g. service then version, so versions sit next to each other). */
   order: string;
   /** Where traffic enters: users and gateways start at depth 0 even when something calls them. */
@@ -25,17 +27,25 @@ export interface Point {
 
 export interface LayoutOptions {
   columnWidth: number;
+  /** Space between two lanes (zones). */
+  laneGap: number;
   rowHeight: number;
   /** Rows of a block before a column wraps into a second sub-column. */
   maxRows: number;
   blockGap: number;
 }
 
-export const defaultLayout: LayoutOptions = { columnWidth: 230, rowHeight: 86, maxRows: 8, blockGap: 90 };
+export const defaultLayout: LayoutOptions = { columnWidth: 230, laneGap: 260, rowHeight: 86, maxRows: 8, blockGap: 90 };
 
 interface Block {
+  lane: string;
   top: number;
   rows: number;
+}
+
+interface Lane {
+  left: number;
+  bottom: number;
 }
 
 /** Call depth of every node: breadth-first from the entries, then from whatever is left (cycles). */
@@ -77,8 +87,10 @@ export class StableLayout {
   private readonly depth = new Map<string, number>();
   private readonly blocks = new Map<string, Block>();
   private readonly occupied = new Set<string>();
+  private readonly lanes = new Map<string, Lane>();
   private columnX: number[] = [0];
-  private bottom = 0;
+  /** Where the next new lane starts. */
+  private right = 0;
 
   constructor(private readonly options: LayoutOptions = defaultLayout) {}
 
@@ -136,22 +148,30 @@ export class StableLayout {
       x += subColumns[d]! * columnWidth;
     }
     this.columnX.push(x);
-    let top = 0;
+    const laneOf = new Map(nodes.map((n) => [n.block, n.lane]));
+    const width = x + this.options.laneGap;
     for (const block of [...byBlock.keys()].sort()) {
+      const laneName = laneOf.get(block)!;
+      let lane = this.lanes.get(laneName);
+      if (!lane) {
+        lane = { left: this.right, bottom: 0 };
+        this.lanes.set(laneName, lane);
+        this.right += width;
+      }
       const columns = byBlock.get(block)!;
       // One spare row, so a node that appears later in this block fits in its own column.
       let rows = 1;
       for (const list of columns.values()) rows = Math.max(rows, Math.min(maxRows, list.length + 1));
+      const top = lane.bottom;
       for (const [d, list] of columns) {
         list.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         list.forEach((n, j) => {
-          this.remember(n.id, { x: this.columnX[d]! + Math.floor(j / rows) * columnWidth, y: top + (j % rows) * rowHeight });
+          this.remember(n.id, { x: lane.left + this.columnX[d]! + Math.floor(j / rows) * columnWidth, y: top + (j % rows) * rowHeight });
         });
       }
-      this.blocks.set(block, { top, rows });
-      top += rows * rowHeight + blockGap;
+      this.blocks.set(block, { lane: laneName, top, rows });
+      lane.bottom = top + rows * rowHeight + blockGap;
     }
-    this.bottom = top;
   }
 
   private xOfDepth(d: number): number {
@@ -175,11 +195,17 @@ export class StableLayout {
       this.depth.set(n.id, d);
       let block = this.blocks.get(n.block);
       if (!block) {
-        block = { top: this.bottom, rows: maxRows };
+        let lane = this.lanes.get(n.lane);
+        if (!lane) {
+          lane = { left: this.right, bottom: 0 };
+          this.lanes.set(n.lane, lane);
+          this.right += this.columnX[this.columnX.length - 1]! + this.options.laneGap;
+        }
+        block = { lane: n.lane, top: lane.bottom, rows: maxRows };
         this.blocks.set(n.block, block);
-        this.bottom += maxRows * rowHeight + blockGap;
+        lane.bottom += maxRows * rowHeight + blockGap;
       }
-      const x0 = this.xOfDepth(d);
+      const x0 = this.lanes.get(block.lane)!.left + this.xOfDepth(d);
       let placed: Point | null = null;
       for (let sub = 0; placed === null && sub < 200; sub++) {
         for (let r = 0; r < block.rows; r++) {
@@ -190,7 +216,7 @@ export class StableLayout {
           }
         }
       }
-      this.remember(n.id, placed ?? { x: x0, y: this.bottom });
+      this.remember(n.id, placed ?? { x: x0, y: this.lanes.get(block.lane)!.bottom });
     }
   }
 }

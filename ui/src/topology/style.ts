@@ -26,7 +26,7 @@ export const kindShape: Record<string, { shape: string; glyph: string }> = {
   user: { shape: "ellipse", glyph: "●" },
   database: { shape: "barrel", glyph: "⛁" },
   messaging: { shape: "hexagon", glyph: "⬢" },
-  external: { shape: "octagon", glyph: "⯃" },
+  external: { shape: "octagon", glyph: "⬣" },
   unknown: { shape: "tag", glyph: "?" },
 };
 

@@ -51,10 +51,10 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
   const rangeTo = element("input", { type: "datetime-local", step: "1", "data-testid": "range-to", "aria-label": "to (UTC)" });
   const rangeApply = button("range-apply", "Load", "Load this range");
   const rangeError = element("span", { class: "inline-error", role: "alert" });
-  const stepBack = button("step-back", "⏮", "Previous frame");
-  const play = button("play", "▶", "Play");
-  const pause = button("pause", "⏸", "Pause");
-  const stepForward = button("step-forward", "⏭", "Next frame");
+  const stepBack = button("step-back", "◂ step", "Previous frame");
+  const play = button("play", "▶ play", "Play");
+  const pause = button("pause", "❚❚ pause", "Pause");
+  const stepForward = button("step-forward", "step ▸", "Next frame");
   const speed = select("speed", "speed", [
     ["1", "1×"],
     ["10", "10×"],
