@@ -97,6 +97,8 @@ export class TopologyGraph {
   private dirtyNodes = new Set<string>();
   private dirtyEdges = new Set<string>();
   private dirtyCompounds = new Set<string>();
+  private readonly resizeObserver: ResizeObserver;
+  private resizeFrame = 0;
 
   constructor(container: HTMLElement, onSelect: (id: string | null) => void) {
     this.cy = cytoscape({
@@ -110,6 +112,16 @@ export class TopologyGraph {
       hideEdgesOnViewport: true,
       selectionType: "single",
     });
+    // The canvas follows its box (the side panel opening narrows it); resizing on the next
+    // frame keeps the observer from looping.
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.resizeFrame !== 0) return;
+      this.resizeFrame = requestAnimationFrame(() => {
+        this.resizeFrame = 0;
+        this.cy.resize();
+      });
+    });
+    this.resizeObserver.observe(container);
     this.cy.on("tap", "node", (event) => {
       const id = event.target.id() as string;
       if (this.nodes.has(id)) onSelect(id);
@@ -117,6 +129,8 @@ export class TopologyGraph {
   }
 
   destroy(): void {
+    this.resizeObserver.disconnect();
+    if (this.resizeFrame !== 0) cancelAnimationFrame(this.resizeFrame);
     this.cy.destroy();
   }
 
