@@ -99,8 +99,17 @@ export class TopologyGraph {
   private dirtyCompounds = new Set<string>();
   private readonly resizeObserver: ResizeObserver;
   private resizeFrame = 0;
+  /** Whether the user panned or zoomed since the last fit (then a resize keeps their view). */
+  private userMoved = false;
 
-  constructor(container: HTMLElement, onSelect: (id: string | null) => void) {
+  /**
+   * @param leftInset how many pixels on the left are covered (the legend), so a fit leaves them free.
+   */
+  constructor(
+    container: HTMLElement,
+    onSelect: (id: string | null) => void,
+    private readonly leftInset: () => number = () => 0,
+  ) {
     this.cy = cytoscape({
       container,
       style: stylesheet(palette()),
@@ -118,10 +127,28 @@ export class TopologyGraph {
       if (this.resizeFrame !== 0) return;
       this.resizeFrame = requestAnimationFrame(() => {
         this.resizeFrame = 0;
+        if (!this.userMoved) {
+          this.cy.resize();
+          this.fitPositions();
+          return;
+        }
+        // Keep what was in the middle in the middle.
+        const zoom = this.cy.zoom();
+        const pan = this.cy.pan();
+        const center = { x: (this.cy.width() / 2 - pan.x) / zoom, y: (this.cy.height() / 2 - pan.y) / zoom };
         this.cy.resize();
+        this.cy.pan({ x: this.cy.width() / 2 - center.x * zoom, y: this.cy.height() / 2 - center.y * zoom });
       });
     });
     this.resizeObserver.observe(container);
+    // A drag or a wheel means the user chose the viewport; clicks do not.
+    let down: { x: number; y: number } | null = null;
+    container.addEventListener("wheel", () => (this.userMoved = true), { passive: true });
+    container.addEventListener("pointerdown", (e) => (down = { x: e.clientX, y: e.clientY }));
+    container.addEventListener("pointerup", () => (down = null));
+    container.addEventListener("pointermove", (e) => {
+      if (down && Math.abs(e.clientX - down.x) + Math.abs(e.clientY - down.y) > 4) this.userMoved = true;
+    });
     this.cy.on("tap", "node", (event) => {
       const id = event.target.id() as string;
       if (this.nodes.has(id)) onSelect(id);
@@ -219,13 +246,15 @@ export class TopologyGraph {
       x2 = Math.max(x2, p.x);
       y2 = Math.max(y2, p.y);
     }
+    this.userMoved = false;
     const margin = 90;
-    const width = Math.max(1, this.cy.width());
+    const inset = Math.min(this.leftInset(), this.cy.width() / 3);
+    const width = Math.max(1, this.cy.width() - inset);
     const height = Math.max(1, this.cy.height());
     const zoom = Math.min(1.5, Math.max(0.05, Math.min(width / (x2 - x1 + 2 * margin), height / (y2 - y1 + 2 * margin))));
     this.cy.viewport({
       zoom,
-      pan: { x: width / 2 - zoom * ((x1 + x2) / 2), y: height / 2 - zoom * ((y1 + y2) / 2) },
+      pan: { x: inset + width / 2 - zoom * ((x1 + x2) / 2), y: height / 2 - zoom * ((y1 + y2) / 2) },
     });
   }
 
@@ -394,7 +423,7 @@ export class TopologyGraph {
 
   private nodeLabel(record: NodeRecord, health: Health): string {
     const { name, version } = record.info;
-    const showVersion = version !== "" && (this.view.groupBy === "workload" || this.view.groupBy === "version");
+    const showVersion = version !== "" && version !== "unknown" && (this.view.groupBy === "workload" || this.view.groupBy === "version");
     return `${healthGlyph[health]} ${name}${showVersion && !name.endsWith(version) ? `\n${version}` : ""}`;
   }
 

@@ -7,7 +7,7 @@ import { healthBorder, healthGlyph, healthLine, kindShape } from "./style";
 
 const healths: Health[] = ["healthy", "degraded", "failing", "idle"];
 
-export function legend(): HTMLElement {
+export function legend(): HTMLDetailsElement {
   const health = healths.map((h) =>
     element(
       "li",

@@ -120,11 +120,16 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
   );
   const graphElement = element("div", { class: "graph", "data-testid": "graph" });
   const overlay = element("div", { class: "overlay" });
-  const graphArea = element("div", { class: "graph-area" }, graphElement, overlay, legend());
+  const legendElement = legend();
+  const graphArea = element("div", { class: "graph-area" }, graphElement, overlay, legendElement);
   const stage = element("div", { class: "stage" }, graphArea);
   root.replaceChildren(toolbar, stage);
 
-  const graph = new TopologyGraph(graphElement, (id) => ctx.update({ node: id }));
+  const graph = new TopologyGraph(
+    graphElement,
+    (id) => ctx.update({ node: id }),
+    () => (legendElement.open ? legendElement.offsetWidth + 20 : 0),
+  );
   const panel = new SidePanel(stage);
 
   // ---- state ----
