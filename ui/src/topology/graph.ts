@@ -97,7 +97,7 @@ export class TopologyGraph {
   private dirtyNodes = new Set<string>();
   private dirtyEdges = new Set<string>();
   private dirtyCompounds = new Set<string>();
-  private readonly resizeObserver: ResizeObserver;
+  private resizeObserver: ResizeObserver | null = null;
   private resizeFrame = 0;
   /** Whether the user panned or zoomed since the last fit (then a resize keeps their view). */
   private userMoved = false;
@@ -106,12 +106,15 @@ export class TopologyGraph {
    * @param leftInset how many pixels on the left are covered (the legend), so a fit leaves them free.
    */
   constructor(
-    container: HTMLElement,
+    /** null: a headless graph (tests), without canvas, resizing or clicks. */
+    container: HTMLElement | null,
     onSelect: (id: string | null) => void,
     private readonly leftInset: () => number = () => 0,
   ) {
     this.cy = cytoscape({
-      container,
+      container: container ?? undefined,
+      headless: container === null,
+      styleEnabled: true,
       style: stylesheet(palette()),
       layout: { name: "preset" },
       minZoom: 0.05,
@@ -123,6 +126,14 @@ export class TopologyGraph {
     });
     // The canvas follows its box (the side panel opening narrows it); resizing on the next
     // frame keeps the observer from looping.
+    if (container !== null) this.watch(container);
+    this.cy.on("tap", "node", (event) => {
+      const id = event.target.id() as string;
+      if (this.nodes.has(id)) onSelect(id);
+    });
+  }
+
+  private watch(container: HTMLElement): void {
     this.resizeObserver = new ResizeObserver(() => {
       if (this.resizeFrame !== 0) return;
       this.resizeFrame = requestAnimationFrame(() => {
@@ -149,14 +160,10 @@ export class TopologyGraph {
     container.addEventListener("pointermove", (e) => {
       if (down && Math.abs(e.clientX - down.x) + Math.abs(e.clientY - down.y) > 4) this.userMoved = true;
     });
-    this.cy.on("tap", "node", (event) => {
-      const id = event.target.id() as string;
-      if (this.nodes.has(id)) onSelect(id);
-    });
   }
 
   destroy(): void {
-    this.resizeObserver.disconnect();
+    this.resizeObserver?.disconnect();
     if (this.resizeFrame !== 0) cancelAnimationFrame(this.resizeFrame);
     this.cy.destroy();
   }

@@ -42,8 +42,8 @@ export interface Palette {
 
 /** The Okabe–Ito colours as style.css defines them (with the same defaults if it did not load). */
 export function palette(): Palette {
-  const css = getComputedStyle(document.documentElement);
-  const read = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  const css = typeof document === "undefined" ? null : getComputedStyle(document.documentElement);
+  const read = (name: string, fallback: string) => css?.getPropertyValue(name).trim() || fallback;
   return {
     healthy: read("--healthy", "#009e73"),
     degraded: read("--degraded", "#e69f00"),
