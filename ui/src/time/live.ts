@@ -29,6 +29,7 @@ export class LiveFeed {
   private stopped = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
+  private starting: Promise<void> | null = null;
 
   constructor(
     private readonly subscription: LiveSubscription,
@@ -81,6 +82,8 @@ export class LiveFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retry !== null) clearTimeout(this.retry);
+    // Closing a WebSocket that is still opening makes the browser log an error; let it open first.
+    if (this.starting !== null) await this.starting.catch(() => {});
     try {
       await this.connection.stop();
     } catch {
@@ -101,7 +104,14 @@ export class LiveFeed {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      if (this.connection.state === HubConnectionState.Disconnected) await this.connection.start();
+      if (this.connection.state === HubConnectionState.Disconnected) {
+        this.starting = this.connection.start();
+        try {
+          await this.starting;
+        } finally {
+          this.starting = null;
+        }
+      }
       if (this.stopped) return;
       this.attempts = 0;
       await this.subscribe();
