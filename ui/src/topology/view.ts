@@ -368,7 +368,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     const compiled = compile(text);
     if (compiled.ok) {
       filterError.hidden = true;
-      filterError.textContent = "";
+      filterError.replaceChildren();
       filterInput.removeAttribute("aria-invalid");
       activeFilter = compiled.tree;
       filterText = text;
@@ -378,7 +378,10 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
       // The graph keeps the last valid filter while the expression is being fixed.
       const { position } = compiled.error;
       filterError.hidden = false;
-      filterError.textContent = `Filter ${compiled.error.message}: ${text.slice(0, position)}⟦here⟧${text.slice(position)}`;
+      filterError.replaceChildren(
+        element("div", {}, `Filter ${compiled.error.message}`),
+        element("code", {}, text.slice(0, position), element("mark", { title: `column ${position + 1}` }, "▲"), text.slice(position)),
+      );
       filterError.dataset.position = String(position);
       filterInput.setAttribute("aria-invalid", "true");
     }
