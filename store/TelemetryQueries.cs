@@ -17,6 +17,14 @@ public sealed record StoredSpanEvent(DateTimeOffset Timestamp, string Name, IRea
 
 public sealed record StoredSpanLink(string TraceId, string SpanId, string TraceState, IReadOnlyDictionary<string, string> Attributes);
 
+/// <summary>A trace found by a search: the slowest matching span stands for it.</summary>
+/// <param name="Start">The earliest matching span's start.</param>
+/// <param name="SpanCount">Every stored span of the trace, not only the matching ones.</param>
+public sealed record TraceSummary(string TraceId, string Service, string Namespace, string Name, DateTimeOffset Start, double DurationMs, bool Error, long SpanCount);
+
+/// <summary>What a trace search looks for; empty strings match any service or namespace.</summary>
+public sealed record TraceSearch(DateTimeOffset From, DateTimeOffset To, string Service = "", string Namespace = "", double MinDurationMs = 0, bool ErrorsOnly = false, int Limit = 20);
+
 /// <summary>The read queries the HTTP API answers from the raw tables.</summary>
 public sealed class TelemetryQueries(IClickHouseTransport store, string database)
 {
@@ -60,6 +68,72 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             """;
         var output = await store.QueryAsync(sql, "JSONEachRow", new QueryParameters().Add("traceId", traceId), cancellationToken).ConfigureAwait(false);
         return JsonLines.Read(output).Select(ReadSpan).ToList();
+    }
+
+    /// <summary>
+    /// The newest traces with a span in [From, To) that matches the search, newest first. A span's
+    /// namespace is <c>service.namespace</c>, else <c>k8s.namespace.name</c>. The span counts come
+    /// from a second read narrowed by the found ids, a day either side of the range (traces longer
+    /// than that are counted short).
+    /// </summary>
+    public async Task<IReadOnlyList<TraceSummary>> SearchTracesAsync(TraceSearch search, CancellationToken cancellationToken = default)
+    {
+        var sql = $$"""
+            SELECT
+                TraceId,
+                argMax(ServiceName, Duration) AS service,
+                argMax(if(ResourceAttributes['service.namespace'] != '', ResourceAttributes['service.namespace'], ResourceAttributes['k8s.namespace.name']), Duration) AS namespace,
+                argMax(SpanName, Duration) AS name,
+                toUnixTimestamp64Nano(min(Timestamp)) AS start,
+                max(Duration) / 1e6 AS durationMs,
+                max(StatusCode = 'Error') AS error
+            FROM `{{database}}`.{{OtelSchema.Traces.Name}}
+            WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
+                AND ({service:String} = '' OR ServiceName = {service:String})
+                AND ({namespace:String} = '' OR ResourceAttributes['service.namespace'] = {namespace:String} OR ResourceAttributes['k8s.namespace.name'] = {namespace:String})
+                AND Duration >= {minDuration:UInt64}
+                AND (NOT {errorsOnly:Bool} OR StatusCode = 'Error')
+            GROUP BY TraceId
+            ORDER BY start DESC, TraceId
+            LIMIT {limit:UInt32}
+            SETTINGS output_format_json_quote_64bit_integers = 1
+            """;
+        var parameters = new QueryParameters()
+            .Add("from", UnixTime.Nanos(search.From)).Add("to", UnixTime.Nanos(search.To))
+            .Add("service", search.Service).Add("namespace", search.Namespace)
+            .Add("minDuration", (ulong)Math.Max(0, search.MinDurationMs * 1e6)).Add("errorsOnly", search.ErrorsOnly ? "true" : "false")
+            .Add("limit", (long)search.Limit);
+        var output = await store.QueryAsync(sql, "JSONEachRow", parameters, cancellationToken).ConfigureAwait(false);
+        var found = JsonLines.Read(output).ToList();
+        if (found.Count == 0)
+        {
+            return [];
+        }
+        var ids = found.Select(row => row.GetProperty("TraceId").GetString()!).ToArray();
+        var countSql = $$"""
+            SELECT TraceId, count() AS spans
+            FROM `{{database}}`.{{OtelSchema.Traces.Name}}
+            WHERE TraceId IN {ids:Array(String)}
+                AND Timestamp >= fromUnixTimestamp64Nano({from:Int64}) - INTERVAL 1 DAY AND Timestamp < fromUnixTimestamp64Nano({to:Int64}) + INTERVAL 1 DAY
+            GROUP BY TraceId
+            SETTINGS output_format_json_quote_64bit_integers = 1
+            """;
+        var countOutput = await store.QueryAsync(countSql, "JSONEachRow",
+            new QueryParameters().Add("ids", ids).Add("from", UnixTime.Nanos(search.From)).Add("to", UnixTime.Nanos(search.To)), cancellationToken).ConfigureAwait(false);
+        var counts = JsonLines.Read(countOutput).ToDictionary(row => row.GetProperty("TraceId").GetString()!, row => ReadInt64(row.GetProperty("spans")));
+        return found.Select(row =>
+        {
+            var traceId = row.GetProperty("TraceId").GetString()!;
+            return new TraceSummary(
+                traceId,
+                row.GetProperty("service").GetString()!,
+                row.GetProperty("namespace").GetString()!,
+                row.GetProperty("name").GetString()!,
+                ReadTime(row.GetProperty("start")),
+                row.GetProperty("durationMs").GetDouble(),
+                ReadInt64(row.GetProperty("error")) != 0,
+                counts.GetValueOrDefault(traceId));
+        }).ToList();
     }
 
     /// <summary>Each service with spans whose start lies in [from, to).</summary>

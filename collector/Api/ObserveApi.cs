@@ -18,12 +18,19 @@ internal sealed class ObserveApi(
     /// <summary>The window /api/v1/services covers when no <c>from</c> is given.</summary>
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(1);
 
+    /// <summary>The window a trace search covers when no <c>from</c> is given.</summary>
+    private static readonly TimeSpan DefaultSearchWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>Traces a search returns at most.</summary>
+    public const int MaxTraceSearchLimit = 200;
+
     public RouteGroupBuilder Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("");
         group.MapGet("/healthz", () => Results.Text("ok\n"));
         group.MapGet("/readyz", ReadyAsync);
         group.MapGet("/api/v1/stats", StatsAsync);
+        group.MapGet("/api/v1/traces", SearchTracesAsync);
         group.MapGet("/api/v1/traces/{traceId}", TraceAsync);
         group.MapGet("/api/v1/services", ServicesAsync);
         return group;
@@ -101,6 +108,41 @@ internal sealed class ObserveApi(
         return spans.Count == 0
             ? ApiError.Answer(404, $"no spans of trace {traceId.ToLowerInvariant()} are stored")
             : Results.Json(new { traceId = traceId.ToLowerInvariant(), spans });
+    }
+
+    private async Task<IResult> SearchTracesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        if (TimeParameter.ReadRange(query, time.GetUtcNow(), DefaultSearchWindow, out var range) is { } error)
+        {
+            return ApiError.Answer(400, error);
+        }
+        var minDuration = 0.0;
+        if (query["minDurationMs"].ToString() is { Length: > 0 } minText
+            && (!double.TryParse(minText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out minDuration) || !(minDuration >= 0)))
+        {
+            return ApiError.Answer(400, $"minDurationMs='{ApiError.Quote(minText)}' must be a number of milliseconds, 0 or more");
+        }
+        var errorsOnly = false;
+        if (query["errorsOnly"].ToString() is { Length: > 0 } errorsText && !bool.TryParse(errorsText, out errorsOnly))
+        {
+            return ApiError.Answer(400, $"errorsOnly='{ApiError.Quote(errorsText)}' must be true or false");
+        }
+        var limit = 20;
+        if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxTraceSearchLimit))
+        {
+            return ApiError.Answer(400, $"limit='{ApiError.Quote(limitText)}' must be a whole number from 1 to {MaxTraceSearchLimit}");
+        }
+        var search = new TraceSearch(range.From, range.To, query["service"].ToString(), query["namespace"].ToString(), minDuration, errorsOnly, limit);
+        try
+        {
+            var traces = await queries.SearchTracesAsync(search, cancellationToken).ConfigureAwait(false);
+            return Results.Json(new { from = range.From, to = range.To, traces });
+        }
+        catch (Exception e) when (e is StoreUnavailableException or ClickHouseException)
+        {
+            return Results.Json(new { error = $"the store did not answer: {e.Message}" }, statusCode: 503);
+        }
     }
 
     private async Task<IResult> ServicesAsync(HttpRequest request, CancellationToken cancellationToken)

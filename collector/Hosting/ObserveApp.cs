@@ -54,6 +54,7 @@ public static class ObserveApp
         var health = Bind<HealthOptions>(builder.Configuration, "Topology:Health");
         var graphLimits = Bind<GraphLimits>(builder.Configuration, "Topology:Limits");
         var live = Bind<LiveOptions>(builder.Configuration, "Topology:Live");
+        var ui = Bind<UiOptions>(builder.Configuration, "Ui");
         var sloOptions = Bind<SloOptions>(builder.Configuration, "Slo");
         collector.Validate();
         ingest.Validate();
@@ -172,6 +173,8 @@ public static class ObserveApp
         // IControllerStates is registered only where a controller runs; ScalingApi takes it optionally.
         AddController(services, kubernetes, controllerSettings, store, storeOptions, sloOptions);
         services.AddSingleton<ScalingApi>();
+        services.AddSingleton(ui);
+        services.AddSingleton<UiFiles>();
         services.AddHostedService<ShutdownOrder>();
 
         var app = builder.Build();
@@ -208,6 +211,7 @@ public static class ObserveApp
         app.Services.GetRequiredService<TopologyApi>().Map(api);
         app.Services.GetRequiredService<SloApi>().Map(api);
         app.Services.GetRequiredService<ScalingApi>().Map(api);
+        app.Services.GetRequiredService<UiFiles>().Map(api);
         api.WithMetadata(ListenerRole.Api);
         app.MapHub<TopologyHub>(TopologyHub.Path).WithMetadata(ListenerRole.Api);
 

@@ -76,6 +76,47 @@ public sealed class ObserveApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trace_search_finds_slow_and_failed_traces_of_a_service_newest_first()
+    {
+        var window = Window(1000);
+        var all = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=cart&{window}");
+        var found = all.GetProperty("traces").EnumerateArray().ToList();
+        var cart = Assert.Single(found);
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", cart.GetProperty("traceId").GetString());
+        Assert.Equal("op-2", cart.GetProperty("name").GetString()); // the slowest matching span names the trace
+        Assert.Equal(30.0, cart.GetProperty("durationMs").GetDouble());
+        Assert.True(cart.GetProperty("error").GetBoolean());
+        Assert.Equal(3, cart.GetProperty("spanCount").GetInt64());
+
+        var slow = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=cart&minDurationMs=25&{window}");
+        Assert.Equal(30.0, Assert.Single(slow.GetProperty("traces").EnumerateArray()).GetProperty("durationMs").GetDouble());
+        var tooSlow = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=cart&minDurationMs=31&{window}");
+        Assert.Empty(tooSlow.GetProperty("traces").EnumerateArray());
+
+        var payments = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=payment&{window}");
+        Assert.Equal(2, payments.GetProperty("traces").GetArrayLength());
+        var failedPayments = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=payment&errorsOnly=true&{window}");
+        Assert.Empty(failedPayments.GetProperty("traces").EnumerateArray());
+        var one = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?limit=1&{window}");
+        Assert.Equal(1, one.GetProperty("traces").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("minDurationMs=-1", "minDurationMs='-1' must be a number of milliseconds, 0 or more")]
+    [InlineData("errorsOnly=yes", "errorsOnly='yes' must be true or false")]
+    [InlineData("limit=0", "limit='0' must be a whole number from 1 to 200")]
+    [InlineData("limit=201", "limit='201' must be a whole number from 1 to 200")]
+    public async Task Bad_trace_searches_are_400_naming_the_parameter(string query, string error)
+    {
+        var response = await _server.Api.GetAsync($"/api/v1/traces?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(error, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    private string Window(long millisEitherSide) =>
+        $"from={(long)(_now / 1_000_000) - millisEitherSide}&to={(long)(_now / 1_000_000) + millisEitherSide}";
+
+    [Fact]
     public async Task Services_summarise_spans_errors_and_latency_in_a_window()
     {
         var fromMs = (long)(_now / 1_000_000) - 1000;
