@@ -7,7 +7,7 @@ export interface LayoutNode {
   id: string;
   /** The compound it sits in (zone/namespace); nodes of one block share rows. */
   block: string;
-  /** Blocks of one lane (a zone) stack top to bottom; lanes stand side by side. */
+  /** Blocks of one lane (a zone) stack top to bottom; lanes stand side by side or one below the other. */
   lane: string;
   /** Sort key within a column (e.g. service then version, so versions sit next to each other). */
   order: string;
@@ -35,17 +35,26 @@ export interface LayoutOptions {
   blockGap: number;
 }
 
-export const defaultLayout: LayoutOptions = { columnWidth: 230, laneGap: 260, rowHeight: 86, maxRows: 8, blockGap: 90 };
+export const defaultLayout: LayoutOptions = { columnWidth: 190, laneGap: 160, rowHeight: 76, maxRows: 8, blockGap: 80 };
+
+/** The screen shape the lanes are arranged for: side by side or stacked, whichever is closer. */
+const targetAspect = 1.6;
 
 interface Block {
-  lane: string;
+  left: number;
   top: number;
   rows: number;
 }
 
 interface Lane {
   left: number;
+  top: number;
+  /** Where this lane's next block goes (lanes side by side). */
   bottom: number;
+  /** The height laid out for it (stacked lanes: later blocks must fit in it). */
+  height: number;
+  /** Blocks added to a stacked lane after the first layout, each to the right of the last. */
+  extra: number;
 }
 
 /** Call depth of every node: breadth-first from the entries, then from whatever is left (cycles). */
@@ -89,8 +98,10 @@ export class StableLayout {
   private readonly occupied = new Set<string>();
   private readonly lanes = new Map<string, Lane>();
   private columnX: number[] = [0];
-  /** Where the next new lane starts. */
-  private right = 0;
+  /** Lanes side by side (true) or stacked; decided by the first layout. */
+  private sideBySide = true;
+  /** Where the next new lane starts: x when side by side, y when stacked. */
+  private nextLane = 0;
 
   constructor(private readonly options: LayoutOptions = defaultLayout) {}
 
@@ -149,29 +160,48 @@ export class StableLayout {
     }
     this.columnX.push(x);
     const laneOf = new Map(nodes.map((n) => [n.block, n.lane]));
-    const width = x + this.options.laneGap;
+    const blockRows = new Map<string, number>();
+    const laneHeights = new Map<string, number>();
     for (const block of [...byBlock.keys()].sort()) {
-      const laneName = laneOf.get(block)!;
-      let lane = this.lanes.get(laneName);
-      if (!lane) {
-        lane = { left: this.right, bottom: 0 };
-        this.lanes.set(laneName, lane);
-        this.right += width;
-      }
-      const columns = byBlock.get(block)!;
       // One spare row, so a node that appears later in this block fits in its own column.
       let rows = 1;
-      for (const list of columns.values()) rows = Math.max(rows, Math.min(maxRows, list.length + 1));
+      for (const list of byBlock.get(block)!.values()) rows = Math.max(rows, Math.min(maxRows, list.length + 1));
+      blockRows.set(block, rows);
+      const lane = laneOf.get(block)!;
+      laneHeights.set(lane, (laneHeights.get(lane) ?? 0) + rows * rowHeight + blockGap);
+    }
+    const laneWidth = x + this.options.laneGap;
+    const heights = [...laneHeights.values()];
+    const wide = Math.log((heights.length * laneWidth) / Math.max(1, ...heights) / targetAspect);
+    const tall = Math.log(laneWidth / Math.max(1, heights.reduce((a, b) => a + b, 0)) / targetAspect);
+    this.sideBySide = heights.length <= 1 || Math.abs(wide) <= Math.abs(tall);
+    for (const block of [...byBlock.keys()].sort()) {
+      const lane = this.laneFor(laneOf.get(block)!, laneHeights.get(laneOf.get(block)!)!);
+      const rows = blockRows.get(block)!;
       const top = lane.bottom;
-      for (const [d, list] of columns) {
+      for (const [d, list] of byBlock.get(block)!) {
         list.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         list.forEach((n, j) => {
           this.remember(n.id, { x: lane.left + this.columnX[d]! + Math.floor(j / rows) * columnWidth, y: top + (j % rows) * rowHeight });
         });
       }
-      this.blocks.set(block, { lane: laneName, top, rows });
+      this.blocks.set(block, { left: lane.left, top, rows });
       lane.bottom = top + rows * rowHeight + blockGap;
     }
+  }
+
+  /** A lane by name; a new one goes right of (or below) the others. */
+  private laneFor(name: string, height: number): Lane {
+    let lane = this.lanes.get(name);
+    if (!lane) {
+      const width = this.columnX[this.columnX.length - 1]! + this.options.laneGap;
+      lane = this.sideBySide
+        ? { left: this.nextLane, top: 0, bottom: 0, height, extra: 0 }
+        : { left: 0, top: this.nextLane, bottom: this.nextLane, height, extra: 0 };
+      this.nextLane += this.sideBySide ? width : height + this.options.laneGap / 2;
+      this.lanes.set(name, lane);
+    }
+    return lane;
   }
 
   private xOfDepth(d: number): number {
@@ -195,17 +225,21 @@ export class StableLayout {
       this.depth.set(n.id, d);
       let block = this.blocks.get(n.block);
       if (!block) {
-        let lane = this.lanes.get(n.lane);
-        if (!lane) {
-          lane = { left: this.right, bottom: 0 };
-          this.lanes.set(n.lane, lane);
-          this.right += this.columnX[this.columnX.length - 1]! + this.options.laneGap;
+        const isNew = !this.lanes.has(n.lane);
+        const lane = this.laneFor(n.lane, maxRows * rowHeight + blockGap);
+        if (this.sideBySide || isNew) {
+          block = { left: lane.left, top: lane.bottom, rows: maxRows };
+          lane.bottom += maxRows * rowHeight + blockGap;
+        } else {
+          // A stacked lane cannot grow down into the next one: the block goes to its right.
+          lane.extra++;
+          const width = this.columnX[this.columnX.length - 1]! + this.options.laneGap;
+          const rows = Math.min(maxRows, Math.max(1, Math.floor((lane.height - blockGap) / rowHeight)));
+          block = { left: lane.left + lane.extra * width, top: lane.top, rows };
         }
-        block = { lane: n.lane, top: lane.bottom, rows: maxRows };
         this.blocks.set(n.block, block);
-        lane.bottom += maxRows * rowHeight + blockGap;
       }
-      const x0 = this.lanes.get(block.lane)!.left + this.xOfDepth(d);
+      const x0 = block.left + this.xOfDepth(d);
       let placed: Point | null = null;
       for (let sub = 0; placed === null && sub < 200; sub++) {
         for (let r = 0; r < block.rows; r++) {
@@ -216,7 +250,7 @@ export class StableLayout {
           }
         }
       }
-      this.remember(n.id, placed ?? { x: x0, y: this.lanes.get(block.lane)!.bottom });
+      this.remember(n.id, placed ?? { x: x0 + 200 * columnWidth, y: block.top });
     }
   }
 }

@@ -196,6 +196,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
         status: (text, connected) => {
           if (live !== feed) return;
           liveStatus.textContent = text;
+          liveStatus.title = text;
           liveStatus.dataset.state = connected ? "connected" : "disconnected";
           if (!connected && !snapshotSeen && !text.startsWith("connecting")) {
             setOverlay("error", new Error(`Live graph: ${text}`));
