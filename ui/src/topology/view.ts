@@ -269,7 +269,10 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
       graph.build(view, [], [], { nodes: new Map(), edges: new Map() }, true);
       setOverlay("empty", `The range ${answer.from} – ${answer.to} has no frames.`);
     } else {
-      const index = Math.min(count, Math.max(1, ctx.state.frame ?? 1)) - 1;
+      // Without a frame in the URL, the first frame with traffic (a range that starts before the
+      // mesh did would otherwise open on an empty graph); the URL then names it.
+      const firstWithTraffic = Math.max(0, answer.frames.findIndex((f) => f.nodes.index.length > 0));
+      const index = ctx.state.frame === null ? firstWithTraffic : Math.min(count, Math.max(1, ctx.state.frame)) - 1;
       frame = decodeFrame(answer, index);
       const nodeTraffic = new Map<string, TrafficSample>();
       for (const [k, sample] of frame.nodes) nodeTraffic.set(replayNodeIds[k]!, sample);
@@ -283,6 +286,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     updateFrameControls();
     syncPanel(ctx.state);
     probe.ready = true;
+    if (frame && ctx.state.frame === null && frame.index > 0) ctx.update({ frame: frame.index + 1 });
   }
 
   /** Shows frame `index` (0-based); returns the ms spent decoding and applying it. */
