@@ -186,7 +186,8 @@ export class TopologyGraph {
     keepLayout: boolean,
   ): number {
     const started = performance.now();
-    if (!keepLayout || view.groupBy !== this.view.groupBy || view.byZone !== this.view.byZone) this.layout = new StableLayout();
+    const fresh = !keepLayout || view.groupBy !== this.view.groupBy || view.byZone !== this.view.byZone;
+    if (fresh) this.layout = new StableLayout();
     this.view = view;
     this.cy.elements().remove();
     this.nodes.clear();
@@ -199,7 +200,8 @@ export class TopologyGraph {
       this.addElements(nodes, edges, traffic);
       this.refresh();
     });
-    this.fitPositions();
+    // A new snapshot of the same view keeps the user's pan and zoom.
+    if (fresh || !this.userMoved) this.fitPositions();
     return performance.now() - started;
   }
 
