@@ -11,6 +11,7 @@ export interface ViewContext {
 /** A view mounts into its root and returns what unmounts it (timers, sockets, listeners). */
 export type MountView = (root: HTMLElement, context: ViewContext) => () => void;
 
+/** The graph's nodes (without the zone and namespace boxes, which appear as `parent`) and edges. */
 export interface GraphProbe {
   nodes: {
     id: string;
@@ -30,7 +31,9 @@ export interface GraphProbe {
 export interface ObserveProbe {
   ready: boolean;
   graph(): GraphProbe;
+  /** The replay frame shown; `index` is 1-based like the URL's `frame`; null in live mode. */
   frame(): { index: number; count: number; time: string } | null;
+  /** Shows frame `index` (1-based) at once; returns the ms spent decoding and applying it. */
   showFrame(index: number): number;
   renderTimes: number[];
   liveMessages: number;
