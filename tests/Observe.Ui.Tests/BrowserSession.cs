@@ -102,18 +102,9 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Clicks the node with <paramref name="id"/> where cytoscape drew it, with the real mouse.</summary>
     public async Task ClickNodeAsync(string id)
     {
-        // The contract's graph() has no positions; cytoscape registers its instance on the
-        // container, which is where the node's rendered position is read from.
         var point = await Page.EvaluateAsync<JsonElement>(
             """
-            (id) => {
-              const container = document.querySelector('[data-testid="graph"]');
-              const cy = container._cyreg.cy;
-              const node = cy.getElementById(id);
-              const box = container.getBoundingClientRect();
-              const p = node.renderedPosition();
-              return { x: box.left + p.x, y: box.top + p.y };
-            }
+            (id) => window.__observe.point(id)
             """, id);
         await Page.Mouse.ClickAsync(point.GetProperty("x").GetSingle(), point.GetProperty("y").GetSingle());
     }

@@ -419,19 +419,14 @@ async function main() {
     };
 
     // 4. Reference: the same elements and positions in bare cytoscape on a blank page.
-    const elements = await page.evaluate(() => {
-      const cy = document.querySelector('[data-testid="graph"]')?._cyreg?.cy;
-      if (!cy) return null;
-      return cy.elements().map((e) => ({ group: e.group(), data: { ...e.data() }, position: e.isNode() ? { ...e.position() } : undefined }));
-    });
+    const elements = await page.evaluate(() => window.__observe.elements());
     await context.close();
     const bareContext = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const bare = await bareContext.newPage();
     bare.on("pageerror", (e) => errors.push(`bare page: ${e.message}`));
     await bare.goto(`${base}/bench/bare.html`);
     const reference = await bare.evaluate(async (given) => {
-      // Without the app's elements (its cytoscape is not reachable), a grid of the same size.
-      const elements = given ?? [];
+      const elements = given;
       const t0 = performance.now();
       const cy = window.cytoscape({
         container: document.getElementById("cy"),

@@ -35,6 +35,10 @@ export interface ObserveProbe {
   frame(): { index: number; count: number; time: string } | null;
   /** Shows frame `index` (1-based) at once; returns the ms spent decoding and applying it. */
   showFrame(index: number): number;
+  /** Where a node is drawn, in page (client) pixels, for a real mouse click; null when absent. */
+  point(id: string): { x: number; y: number } | null;
+  /** What cytoscape holds now (data and positions), for the benchmark's bare-cytoscape reference. */
+  elements(): unknown[];
   renderTimes: number[];
   liveMessages: number;
 }
@@ -50,6 +54,8 @@ export const probe: ObserveProbe = {
   graph: () => ({ nodes: [], edges: [] }),
   frame: () => null,
   showFrame: () => Number.NaN,
+  point: () => null,
+  elements: () => [],
   renderTimes: [],
   liveMessages: 0,
 };

@@ -290,6 +290,19 @@ export class TopologyGraph {
     if (id !== null) this.nodes.get(id)?.element.select();
   }
 
+  point(id: string): { x: number; y: number } | null {
+    const node = this.cy.getElementById(id);
+    const container = this.cy.container();
+    if (node.empty() || !container) return null;
+    const box = container.getBoundingClientRect();
+    const p = node.renderedPosition();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }
+
+  elements(): unknown[] {
+    return this.cy.elements().map((e) => ({ group: e.group(), data: { ...e.data() }, position: e.isNode() ? { ...e.position() } : undefined }));
+  }
+
   probe(): GraphProbe {
     return {
       nodes: [...this.nodes.values()].map((n) => ({

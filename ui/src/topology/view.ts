@@ -444,6 +444,15 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     }
 
     const key = dataKey(state);
+    // A grouping change reloads the same range: the frame shown must survive it even when its
+    // delayed URL write has not happened yet, so write it now and come back here with it.
+    const sameRange = previous?.mode === "replay" && state.mode === "replay" && state.from === previous.from && state.to === previous.to && state.step === previous.step;
+    if (key !== loadedKey && sameRange && frame && state.frame !== frame.index + 1) {
+      if (frameUrlTimer !== null) clearTimeout(frameUrlTimer);
+      frameUrlTimer = null;
+      ctx.update({ frame: frame.index + 1 });
+      return;
+    }
     if (key !== loadedKey) {
       const keepPanel = panel.openNode;
       stopData();
@@ -501,6 +510,8 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
 
   // ---- hooks for the browser tests and the benchmark ----
   probe.graph = () => graph.probe();
+  probe.point = (id: string) => graph.point(id);
+  probe.elements = () => graph.elements();
   probe.frame = () => (replay && frame ? { index: frame.index + 1, count: replay.frames.length, time: frame.time } : null);
   probe.showFrame = (i: number) => {
     stopPlaying();
@@ -527,5 +538,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     probe.graph = () => ({ nodes: [], edges: [] });
     probe.frame = () => null;
     probe.showFrame = () => Number.NaN;
+    probe.point = () => null;
+    probe.elements = () => [];
   };
 }
