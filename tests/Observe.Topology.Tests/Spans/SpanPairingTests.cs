@@ -145,6 +145,26 @@ public sealed class SpanPairingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_workload_named_as_a_gateway_is_a_gateway_as_its_access_logs_say()
+    {
+        var gateway = new Dictionary<string, string>
+        {
+            ["service.name"] = "istio-ingressgateway", ["k8s.deployment.name"] = "istio-ingressgateway",
+            ["k8s.namespace.name"] = "istio-system", ["k8s.cluster.name"] = "c1", ["cloud.availability_zone"] = "zone-a",
+        };
+        await WriteAsync(Server(1, parent: 0, gateway, HttpCall));
+        await WriteAsync(Client(2, parent: 1, gateway, HttpCall));
+        await WriteAsync(Server(3, parent: 2, Reviews, HttpCall));
+
+        await Pairing().PairAsync();
+
+        Assert.Equal(
+            "istio-ingressgateway\tgateway\treviews-v2\tworkload\n" +
+            "user\tuser\tistio-ingressgateway\tgateway",
+            await QueryAsync("SELECT SourceWorkload, SourceKind, DestinationWorkload, DestinationKind FROM {db}.mesh_requests ORDER BY SourceWorkload"));
+    }
+
+    [Fact]
     public async Task A_root_consumer_span_naming_its_broker_is_a_request_from_the_broker()
     {
         await WriteAsync(Server(1, parent: 0, Reviews, new() { ["messaging.system"] = "rabbitmq", ["messaging.destination.name"] = "ratings" }) with { Kind = "Consumer" });
