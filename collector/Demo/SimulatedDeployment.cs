@@ -14,6 +14,7 @@ internal sealed class SimulatedDeployment(DemoWorkload workload, TimeSpan startu
     private static readonly TimeSpan TerminationGrace = TimeSpan.FromSeconds(2);
     private readonly List<SimulatedPod> _pods = [];
     private readonly string _templateHash = TemplateHash(workload.Name);
+    private (int Replicas, int Ready, int Pods) _status;
 
     public DemoWorkload Workload { get; } = workload;
 
@@ -37,7 +38,6 @@ internal sealed class SimulatedDeployment(DemoWorkload workload, TimeSpan startu
     /// <summary>Moves the pods towards the spec; true when the status changed (the controller's status write).</summary>
     public bool Reconcile(DateTimeOffset now)
     {
-        var before = (StatusReplicas, _pods.Count(p => IsReady(p, now)), _pods.Count);
         _pods.RemoveAll(p => p.Terminating is { } since && now - since >= TerminationGrace);
         while (StatusReplicas < SpecReplicas)
         {
@@ -51,7 +51,11 @@ internal sealed class SimulatedDeployment(DemoWorkload workload, TimeSpan startu
             var newest = _pods.Where(p => p.Terminating is null && p.Zone == zone).MaxBy(p => p.Created)!;
             _pods[_pods.IndexOf(newest)] = newest with { Terminating = now };
         }
-        return before != (StatusReplicas, _pods.Count(p => IsReady(p, now)), _pods.Count);
+        // Readiness moves with time alone: compare with the status last published, not with a moment ago.
+        var status = (StatusReplicas, _pods.Count(p => IsReady(p, now)), _pods.Count);
+        var changed = status != _status;
+        _status = status;
+        return changed;
     }
 
     private int Live(string zone) => _pods.Count(p => p.Terminating is null && p.Zone == zone);
