@@ -68,6 +68,20 @@ public sealed class DemoMeshTests : IAsyncLifetime
             Assert.Equal(["steady", "burst", "zone-a-failure", "recovery", "canary"], root.GetProperty("scenario").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
             Assert.Equal(7, root.GetProperty("workloads").GetArrayLength());
         }
+        // The SLO view reads the demo's shipped SLO directory, the same objectives the controller's resources hold.
+        using (var slos = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/slos")))
+        {
+            Assert.Equal(
+                ["details-v1-latency", "productpage-v1-latency", "ratings-v1-latency", "reviews-v1-latency", "reviews-v2-latency", "reviews-v3-latency"],
+                slos.RootElement.GetProperty("slos").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        }
+        using (var policies = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/scaling/policies")))
+        {
+            var modes = policies.RootElement.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("mode").GetString());
+            Assert.Equal(6, modes.Count);
+            Assert.Equal("dryRun", modes["details-v1"]);
+            Assert.Equal("enforce", modes["productpage-v1"]);
+        }
 
         // 2. Burst: the controller scales a workload of the simulated cluster up, and the generator gets its pods.
         var before = await ReadyPodsAsync("productpage-v1");

@@ -145,6 +145,18 @@ public sealed class SpanPairingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gateway_named_so_is_a_gateway_in_spans_as_in_its_proxys_access_logs()
+    {
+        var gateway = new Dictionary<string, string>(Frontend) { ["service.name"] = "istio-ingressgateway", ["k8s.deployment.name"] = "istio-ingressgateway" };
+        await WriteAsync(Server(1, parent: 0, gateway, HttpCall), Client(2, parent: 1, gateway, HttpCall), Server(3, parent: 2, Reviews, HttpCall));
+
+        await Pairing().PairAsync();
+
+        Assert.Equal("istio-ingressgateway\treviews-v2\tgateway\tworkload\nuser\tistio-ingressgateway\tuser\tgateway",
+            await QueryAsync("SELECT SourceWorkload, DestinationWorkload, SourceKind, DestinationKind FROM {db}.mesh_requests ORDER BY SourceWorkload"));
+    }
+
+    [Fact]
     public async Task A_root_consumer_span_naming_its_broker_is_a_request_from_the_broker()
     {
         await WriteAsync(Server(1, parent: 0, Reviews, new() { ["messaging.system"] = "rabbitmq", ["messaging.destination.name"] = "ratings" }) with { Kind = "Consumer" });
