@@ -6,10 +6,13 @@ namespace Observe.Collector.Api;
 
 /// <summary>
 /// <c>GET /api/v1/demo</c>: whether the demo mesh runs, and if so the scenario's phase, loop and
-/// script (absolute times of the current loop), and each workload's replicas and Ready pods per zone.
+/// script (absolute times of the current loop), each workload's replicas and Ready pods per zone, and
+/// the newest Events the controller created in the simulated cluster.
 /// </summary>
 internal sealed class DemoApi(DemoMesh? mesh = null)
 {
+    private const int RecentEvents = 20;
+
     public void Map(RouteGroupBuilder group) => group.MapGet("/api/v1/demo", Answer);
 
     internal IResult Answer()
@@ -34,6 +37,15 @@ internal sealed class DemoApi(DemoMesh? mesh = null)
                 version = w.Workload.Version,
                 replicas = w.SpecReplicas,
                 zones = w.Zones.ToDictionary(z => z.Key, z => new { replicas = z.Value.Replicas, ready = z.Value.Ready }),
+            }),
+            // What `kubectl get events` would show in the simulated cluster: the controller's scaling story.
+            events = mesh.Cluster.Events.TakeLast(RecentEvents).Reverse().Select(e => new
+            {
+                time = e.Time,
+                type = e.Type,
+                reason = e.Reason,
+                regarding = $"{e.Regarding.Kind}/{e.Regarding.Namespace}/{e.Regarding.Name}",
+                note = e.Note,
             }),
         });
     }

@@ -27,7 +27,8 @@ internal static class BookinfoMesh
 
     public static readonly DemoWorkload Gateway = new("istio-system", "istio-ingressgateway", "istio-ingressgateway", "1.24", TimeSpan.FromMilliseconds(2), 10, 2);
     public static readonly DemoWorkload ProductPage = new(Namespace, "productpage-v1", "productpage", "v1", TimeSpan.FromMilliseconds(18), 1, 4);
-    public static readonly DemoWorkload Details = new(Namespace, "details-v1", "details", "v1", TimeSpan.FromMilliseconds(6), 1.5, 2);
+    // A static lookup with plenty of headroom: its policy is dryRun, so the burst must not need it scaled.
+    public static readonly DemoWorkload Details = new(Namespace, "details-v1", "details", "v1", TimeSpan.FromMilliseconds(6), 8, 2);
     public static readonly DemoWorkload ReviewsV1 = new(Namespace, "reviews-v1", "reviews", "v1", TimeSpan.FromMilliseconds(12), 1, 2);
     public static readonly DemoWorkload ReviewsV2 = new(Namespace, "reviews-v2", "reviews", "v2", TimeSpan.FromMilliseconds(15), 1, 2);
     // The canary: slower per request, so shifting traffic to it shows in the latency.

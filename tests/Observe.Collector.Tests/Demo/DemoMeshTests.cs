@@ -95,6 +95,11 @@ public sealed class DemoMeshTests : IAsyncLifetime
                     && d.GetProperty("desired").GetInt32() > before);
         }, Timeout);
         Assert.True(scaled, $"no scale-up of productpage-v1 beyond {before}: {decisions}");
+        using (var demo = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/demo")))
+        {
+            Assert.Contains(demo.RootElement.GetProperty("events").EnumerateArray(), e => e.GetProperty("reason").GetString() == "ScaledUp"
+                && e.GetProperty("regarding").GetString() == "ScalingPolicy/bookinfo/productpage-v1");
+        }
         int ready = 0;
         Assert.True(await Loopback.EventuallyAsync(async () => (ready = await ReadyPodsAsync("productpage-v1")) > before, TimeSpan.FromSeconds(30)),
             $"Ready pods of productpage-v1 stayed at {ready} (before the burst {before})");
