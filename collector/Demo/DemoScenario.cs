@@ -21,7 +21,7 @@ public sealed record ScenarioMoment(
 /// into one loop, a burst, reviews failing in zone a and then failing over to zone b, recovery,
 /// and a canary shift to reviews v3. A pure function of the time since the start.
 /// </summary>
-public sealed class DemoScenario
+internal sealed class DemoScenario
 {
     private readonly DemoOptions _options;
     private readonly DateTimeOffset _start;
