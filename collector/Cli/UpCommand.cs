@@ -12,7 +12,8 @@ internal static class UpCommand
             .Int("--otlp-grpc-port", "Collector:OtlpGrpcPort", "OTLP/gRPC port (Collector:OtlpGrpcPort). Default: 4317")
             .Int("--otlp-http-port", "Collector:OtlpHttpPort", "OTLP/HTTP port (Collector:OtlpHttpPort). Default: 4318")
             .String("--slo", "Slo:Directory", "Directory (or file) of SLO YAML, reloaded when it changes (Slo:Directory). Default: none")
-            .Cluster();
+            .Cluster()
+            .Switch("--demo", "Demo:Enabled", "Run the built-in demo mesh: Bookinfo-like traffic in two zones, a looping scenario, and the autoscaler scaling a simulated cluster (Demo:Enabled). Default: off");
         var command = new Command("up", "Run Observe: OTLP receivers, ingest pipeline and HTTP API on the configured store, and the autoscaler controller when a cluster is configured.");
         flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

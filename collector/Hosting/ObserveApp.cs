@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Observe.Autoscaler.Kubernetes;
 using Observe.Collector.Api;
 using Observe.Collector.Control;
+using Observe.Collector.Demo;
 using Observe.Collector.Live;
 using Observe.Collector.Pipeline;
 using Observe.Collector.Receivers.AccessLogs;
@@ -72,6 +73,21 @@ public static class ObserveApp
         var controllerSettings = Bind<ControllerSettings>(builder.Configuration, "Controller");
         kubernetes.Validate();
         controllerSettings.Validate();
+        var demo = Bind<DemoOptions>(builder.Configuration, "Demo");
+        demo.Validate();
+        if (demo.Enabled)
+        {
+            if (kubernetes.Configured)
+            {
+                throw new ArgumentException("Demo:Enabled (--demo) scales a simulated cluster; it cannot be combined with a Kubernetes cluster (Kubernetes:Kubeconfig, Kubernetes:InCluster).");
+            }
+            if (!collector.Receivers)
+            {
+                throw new ArgumentException("Demo:Enabled (--demo) sends its traffic to this process's receivers; it runs only where they do (observe up).");
+            }
+            // The SLO view shows the demo's objectives unless the user named SLO files of their own.
+            sloOptions.Directory ??= DemoResources.Directory;
+        }
 
         var ownsStore = store is null;
         store ??= ClickHouseStore.Open(storeOptions);
@@ -171,7 +187,27 @@ public static class ObserveApp
         services.AddSingleton<SloApi>();
         services.AddSingleton<IScalingDecisionLog>(new StoreDecisionLog(store, storeOptions.Database));
         // IControllerStates is registered only where a controller runs; ScalingApi takes it optionally.
-        AddController(services, kubernetes, controllerSettings, store, storeOptions, sloOptions);
+        if (demo.Enabled)
+        {
+            services.AddSingleton(demo);
+            services.AddSingleton<DemoMesh>();
+            services.AddHostedService<DemoService>();
+            AddController(services, sp => sp.GetRequiredService<DemoMesh>().Cluster, controllerSettings, store, storeOptions, sloOptions);
+            services.AddSingleton(sp => new DemoApi(sp.GetRequiredService<DemoMesh>()));
+        }
+        else
+        {
+            if (kubernetes.Configured)
+            {
+                var endpoint = kubernetes.Kubeconfig is { } path ? KubernetesConnection.FromKubeconfig(path, kubernetes.Context)
+                    : kubernetes.InCluster ? KubernetesConnection.InCluster()
+                    : KubernetesConnection.Discover();
+                services.AddSingleton(sp => new KubernetesClient(endpoint, new KubernetesClientOptions(), sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<KubernetesClient>>()));
+                AddController(services, sp => sp.GetRequiredService<KubernetesClient>(), controllerSettings, store, storeOptions, sloOptions);
+            }
+            services.AddSingleton(new DemoApi());
+        }
         services.AddSingleton<ScalingApi>();
         services.AddSingleton(ui);
         services.AddSingleton<UiFiles>();
@@ -211,6 +247,7 @@ public static class ObserveApp
         app.Services.GetRequiredService<TopologyApi>().Map(api);
         app.Services.GetRequiredService<SloApi>().Map(api);
         app.Services.GetRequiredService<ScalingApi>().Map(api);
+        app.Services.GetRequiredService<DemoApi>().Map(api);
         app.Services.GetRequiredService<UiFiles>().Map(api);
         api.WithMetadata(ListenerRole.Api);
         app.MapHub<TopologyHub>(TopologyHub.Path).WithMetadata(ListenerRole.Api);
@@ -220,24 +257,15 @@ public static class ObserveApp
     }
 
     /// <summary>
-    /// The autoscaler controller, when a cluster is configured (Kubernetes section): the
-    /// Kubernetes client, its own SLO evaluator (the policies' SLOs are resources, not files),
-    /// the store's signals and decision log, and the loop that holds the Lease.
+    /// The autoscaler controller, one code path for every cluster: the Kubernetes client of a
+    /// configured cluster or the demo's simulated one; its own SLO evaluator (the policies' SLOs
+    /// are resources, not files), the store's signals and decision log, and the loop that holds the Lease.
     /// </summary>
-    private static void AddController(IServiceCollection services, KubernetesOptions kubernetes, ControllerSettings settings,
+    private static void AddController(IServiceCollection services, Func<IServiceProvider, IKubernetesApi> cluster, ControllerSettings settings,
         IClickHouseTransport store, StoreOptions storeOptions, SloOptions sloOptions)
     {
-        if (!kubernetes.Configured)
-        {
-            return;
-        }
-        var endpoint = kubernetes.Kubeconfig is { } path ? KubernetesConnection.FromKubeconfig(path, kubernetes.Context)
-            : kubernetes.InCluster ? KubernetesConnection.InCluster()
-            : KubernetesConnection.Discover();
-        services.AddSingleton(sp => new KubernetesClient(endpoint, new KubernetesClientOptions(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<KubernetesClient>>()));
         services.AddSingleton(sp => new ScalingController(
-            sp.GetRequiredService<KubernetesClient>(),
+            cluster(sp),
             new StoreWorkloadSignals(store, storeOptions.Database),
             new EvaluatedSloSignals(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle, sloOptions.ColdReadBudget), sp.GetRequiredService<ILogger<EvaluatedSloSignals>>()),
             sp.GetRequiredService<IScalingDecisionLog>(),

@@ -253,13 +253,11 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
     private static string? Side(string column, string side) => column.StartsWith(side, StringComparison.Ordinal) ? column[side.Length..] : null;
 
     /// <summary>
-    /// A span's own service: a workload, unless nothing named it, or a gateway when its name says
-    /// so, as the access-log resolver judges it (a gateway seen by both must be one node).
+    /// A span's own service: a workload, unless nothing named it; a gateway when its name says so,
+    /// as the access-log resolver decides, so a gateway seen in traces and in its proxy's logs is one node.
     /// </summary>
     private static string Own(string span, string field) =>
-        field == "Kind"
-            ? $"multiIf({span}.Workload = 'unknown', 'unknown', positionCaseInsensitive({span}.Workload, 'gateway') > 0, 'gateway', 'workload')"
-            : $"{span}.{field}";
+        field == "Kind" ? $"multiIf({span}.Workload = 'unknown', 'unknown', positionCaseInsensitive({span}.Workload, 'gateway') > 0, 'gateway', 'workload')" : $"{span}.{field}";
 
     private static string Remote(string field)
     {

@@ -145,23 +145,15 @@ public sealed class SpanPairingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_workload_named_as_a_gateway_is_a_gateway_as_its_access_logs_say()
+    public async Task A_gateway_named_so_is_a_gateway_in_spans_as_in_its_proxys_access_logs()
     {
-        var gateway = new Dictionary<string, string>
-        {
-            ["service.name"] = "istio-ingressgateway", ["k8s.deployment.name"] = "istio-ingressgateway",
-            ["k8s.namespace.name"] = "istio-system", ["k8s.cluster.name"] = "c1", ["cloud.availability_zone"] = "zone-a",
-        };
-        await WriteAsync(Server(1, parent: 0, gateway, HttpCall));
-        await WriteAsync(Client(2, parent: 1, gateway, HttpCall));
-        await WriteAsync(Server(3, parent: 2, Reviews, HttpCall));
+        var gateway = new Dictionary<string, string>(Frontend) { ["service.name"] = "istio-ingressgateway", ["k8s.deployment.name"] = "istio-ingressgateway" };
+        await WriteAsync(Server(1, parent: 0, gateway, HttpCall), Client(2, parent: 1, gateway, HttpCall), Server(3, parent: 2, Reviews, HttpCall));
 
         await Pairing().PairAsync();
 
-        Assert.Equal(
-            "istio-ingressgateway\tgateway\treviews-v2\tworkload\n" +
-            "user\tuser\tistio-ingressgateway\tgateway",
-            await QueryAsync("SELECT SourceWorkload, SourceKind, DestinationWorkload, DestinationKind FROM {db}.mesh_requests ORDER BY SourceWorkload"));
+        Assert.Equal("istio-ingressgateway\treviews-v2\tgateway\tworkload\nuser\tistio-ingressgateway\tuser\tgateway",
+            await QueryAsync("SELECT SourceWorkload, DestinationWorkload, SourceKind, DestinationKind FROM {db}.mesh_requests ORDER BY SourceWorkload"));
     }
 
     [Fact]
