@@ -70,11 +70,16 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
             $"mode=replay&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
         await session.Page.WaitForFunctionAsync($"() => {{ const f = window.__observe.frame(); return f !== null && f.count === {replay.Frames.Count}; }}");
 
+        // Without a frame in the address the replay opens on the first frame with traffic.
+        var start = (await session.FrameAsync())!.Index;
+        Assert.True(replay.Frames[start - 1].Nodes.Index.Count > 0, $"frame {start} has no traffic");
+        Assert.All(replay.Frames.Take(start - 1), f => Assert.Empty(f.Nodes.Index));
+
         // Change each part of the state with the controls, as a user would.
         await session.ByTestId("step-forward").ClickAsync();
-        await WaitForIndexAsync(session, 2);
+        await WaitForIndexAsync(session, start + 1);
         await session.ByTestId("step-forward").ClickAsync();
-        await WaitForIndexAsync(session, 3);
+        await WaitForIndexAsync(session, start + 2);
         await session.ByTestId("group-by").SelectOptionAsync("version");
         await session.WaitReadyAsync();
         await session.ByTestId("filter").FillAsync("namespace = bookinfo");
@@ -87,18 +92,18 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
         var frame = (await session.FrameAsync())!;
         var graph = await session.GraphAsync();
         output.WriteLine($"state: {url}");
-        Assert.Equal(3, frame.Index);
-        Assert.Contains("frame=3", url);
+        Assert.Equal(start + 2, frame.Index);
+        Assert.Contains($"frame={start + 2}", url);
 
         await session.ReloadAsync();
-        await session.Page.WaitForFunctionAsync($"() => {{ const f = window.__observe.frame(); return f !== null && f.index === 3 && f.count === {frame.Count}; }}");
+        await session.Page.WaitForFunctionAsync($"() => {{ const f = window.__observe.frame(); return f !== null && f.index === {start + 2} && f.count === {frame.Count}; }}");
         Assert.Equal(url, session.Page.Url);
         await Expect(session.ByTestId("mode-replay")).ToHaveAttributeAsync("aria-pressed", "true");
         await Expect(session.ByTestId("group-by")).ToHaveValueAsync("version");
         await Expect(session.ByTestId("filter")).ToHaveValueAsync("namespace = bookinfo");
         await Expect(session.ByTestId("edge-label")).ToHaveValueAsync("p99");
         await Expect(session.ByTestId("by-zone")).Not.ToBeCheckedAsync();
-        await Expect(session.ByTestId("frame-index")).ToHaveTextAsync($"3 / {frame.Count}");
+        await Expect(session.ByTestId("frame-index")).ToHaveTextAsync($"{start + 2} / {frame.Count}");
         Assert.Equal(frame, await session.FrameAsync());
         var reloaded = await session.GraphAsync();
         Assert.Equal(graph.Nodes.Select(n => (n.Id, n.Hidden)).Order(), reloaded.Nodes.Select(n => (n.Id, n.Hidden)).Order());
@@ -193,7 +198,7 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
 
     private sealed record ReplayEdge(string Id);
 
-    private sealed record Frame(DateTimeOffset Time, Columns Edges);
+    private sealed record Frame(DateTimeOffset Time, Columns Nodes, Columns Edges);
 
     private sealed record Columns(IReadOnlyList<int> Index, IReadOnlyList<double> RequestsPerSecond);
 }
