@@ -17,26 +17,22 @@ export interface Traffic {
   mtlsShare: number;
 }
 
-export interface GraphNode {
-  id: string;
-  kind: string;
-  name: string;
-  namespace: string;
-  service: string;
-  version: string;
-  cluster: string;
-  zone: string;
+export interface GraphNode extends ReplayNode {
   inbound: Traffic;
   outbound: Traffic;
   health: Health;
 }
 
-export interface GraphEdge {
+/** An edge as the graph answer has it: its ends are node ids (the replay's are indexes). */
+export interface EdgeInfo {
   id: string;
   source: string;
   target: string;
   protocol: string;
   crossZone: boolean;
+}
+
+export interface GraphEdge extends EdgeInfo {
   traffic: Traffic;
   health: Health;
 }

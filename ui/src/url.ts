@@ -23,6 +23,8 @@ export interface UrlState {
   trace: string | null;
   slo: string | null;
   policy: string | null;
+  /** The look-back of the SLO and autoscaler charts (e.g. 6h); null = the view's default. */
+  history: string | null;
 }
 
 export const defaults: UrlState = {
@@ -41,6 +43,7 @@ export const defaults: UrlState = {
   trace: null,
   slo: null,
   policy: null,
+  history: null,
 };
 
 const views: readonly ViewName[] = ["topology", "slos", "autoscaler", "trace"];
@@ -72,6 +75,7 @@ export function parseState(search: string): UrlState {
     trace: q.get("trace"),
     slo: q.get("slo"),
     policy: q.get("policy"),
+    history: q.get("history"),
   };
 }
 

@@ -20,6 +20,7 @@ describe("URL state", () => {
       trace: "0123456789abcdef0123456789abcdef",
       slo: "reviews-latency",
       policy: "bookinfo/reviews-v1",
+      history: "24h",
     };
     expect(parseState(formatState(state))).toEqual(state);
   });

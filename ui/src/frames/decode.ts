@@ -2,21 +2,10 @@
 // what had traffic) into per-frame maps keyed by dictionary index, and the difference between two
 // frames, so switching frames touches only the elements whose traffic changed.
 
-import type { GraphReplay, Health, TrafficColumns } from "../api";
+import type { GraphReplay, Health, Traffic, TrafficColumns } from "../api";
 
 /** One node's (inbound) or edge's traffic in one frame. */
-export interface TrafficSample {
-  requests: number;
-  requestsPerSecond: number;
-  errorRatio: number;
-  serverErrorRatio: number;
-  clientErrorRatio: number;
-  grpcErrorRatio: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  bytesPerSecond: number;
-  mtlsShare: number;
+export interface TrafficSample extends Traffic {
   health: Health;
   /** Nodes only: what the node sent per second; null for edges. */
   outboundRequestsPerSecond: number | null;

@@ -5,30 +5,15 @@
 import cytoscape from "cytoscape";
 import type { EdgeLabel, Grouping } from "../url";
 import type { GraphProbe } from "../context";
-import type { Health } from "../api";
+import type { EdgeInfo, Health, ReplayNode } from "../api";
 import type { TrafficSample } from "../frames/decode";
 import { matches, type FilterNode, type FilterSubject } from "../filter/language";
 import { StableLayout, type LayoutEdge, type LayoutNode } from "./layout";
 import { edgeWidth, formatMs, formatPercent, formatRate, healthGlyph, palette, stylesheet } from "./style";
 
-export interface NodeInfo {
-  id: string;
-  kind: string;
-  name: string;
-  namespace: string;
-  service: string;
-  version: string;
-  cluster: string;
-  zone: string;
-}
-
-export interface EdgeInfo {
-  id: string;
-  source: string;
-  target: string;
-  protocol: string;
-  crossZone: boolean;
-}
+/** What a node is, without traffic: the replay dictionary's entry (a live node carries the same fields). */
+export type NodeInfo = ReplayNode;
+export type { EdgeInfo };
 
 interface NodeRecord {
   info: NodeInfo;

@@ -6,6 +6,7 @@ import { api } from "../api";
 import { formatPercent } from "../charts/axis";
 import { createChart, fitFrom, renderTimeseries, type Marker } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
+import { historyChoice } from "./history";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import {
   decisionTitle,
@@ -43,29 +44,22 @@ interface CardView {
 }
 
 export function mount(root: HTMLElement, context: ViewContext): () => void {
-  let rangeMs: number = ranges[1].ms;
   let controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let firstLoad = true;
   const cards = new Map<string, CardView>();
 
-  const rangeSelect = element("select", { "data-testid": "autoscaler-range", "aria-label": "time range" });
-  for (const r of ranges) rangeSelect.append(element("option", { value: r.value }, r.label));
-  rangeSelect.value = "1h";
+  const history = historyChoice("autoscaler-range", ranges, "1h", context, () => void refresh());
   const controllerStatus = element("span", { class: "muted", "data-testid": "controller-status" });
   const notice = element("div", { class: "notice" });
   const body = element("div", { class: "cards wide" });
   root.append(
-    element("header", { class: "view-head" }, element("h2", {}, "Autoscaler"), element("label", {}, "Range ", rangeSelect), controllerStatus),
+    element("header", { class: "view-head" }, element("h2", {}, "Autoscaler"), element("label", {}, "Range ", history.select), controllerStatus),
     notice,
     body,
   );
   loading(body, "scaling policies");
 
-  rangeSelect.addEventListener("change", () => {
-    rangeMs = ranges.find((r) => r.value === rangeSelect.value)?.ms ?? rangeMs;
-    void refresh();
-  });
   body.addEventListener("click", (event) => {
     const target = event.target as HTMLElement;
     if (target.closest("a,button,summary")) return;
@@ -95,7 +89,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
       notice.replaceChildren();
       if (!showPolicies(answer)) return;
       const to = new Date();
-      const from = new Date(to.getTime() - rangeMs);
+      const from = new Date(to.getTime() - history.ms());
       await Promise.all(answer.policies.map((p) => showDecisions(p, from, to, signal)));
     } catch (error) {
       if (isAbort(error)) return;
@@ -178,6 +172,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
 
   void refresh();
   return () => {
+    history.dispose();
     clearTimeout(timer);
     controller.abort();
     unsubscribe();

@@ -6,6 +6,7 @@ import { formatPercent } from "../charts/axis";
 import { renderBudget } from "../charts/budget";
 import { createChart, fitFrom, renderTimeseries } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
+import { historyChoice } from "./history";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import {
   burnTone,
@@ -38,32 +39,25 @@ interface CardView {
 }
 
 export function mount(root: HTMLElement, context: ViewContext): () => void {
-  let rangeMs: number = ranges[1].ms;
   let controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let firstLoad = true;
   const cards = new Map<string, CardView>();
   let shownCards: SloCard[] = [];
 
-  const rangeSelect = element("select", { "data-testid": "slo-range", "aria-label": "history range" });
-  for (const r of ranges) rangeSelect.append(element("option", { value: r.value }, r.label));
-  rangeSelect.value = "6h";
+  const history = historyChoice("slo-range", ranges, "6h", context, () => void refresh());
   const status = element("span", { class: "muted" });
   const notice = element("div", { class: "notice" });
   const findings = element("div", { class: "findings" });
   const body = element("div", { class: "cards" });
   root.append(
-    element("header", { class: "view-head" }, element("h2", {}, "SLOs"), element("label", {}, "History ", rangeSelect), status),
+    element("header", { class: "view-head" }, element("h2", {}, "SLOs"), element("label", {}, "History ", history.select), status),
     notice,
     findings,
     body,
   );
   loading(body, "SLOs");
 
-  rangeSelect.addEventListener("change", () => {
-    rangeMs = ranges.find((r) => r.value === rangeSelect.value)?.ms ?? rangeMs;
-    void refresh();
-  });
   body.addEventListener("click", (event) => {
     const card = (event.target as HTMLElement).closest<HTMLElement>("[data-testid=slo-card]");
     if (card?.dataset.slo) context.update({ slo: card.dataset.slo });
@@ -100,7 +94,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
       const list = (await api.slos(signal)) as SloList;
       showList(list);
       const to = new Date();
-      const from = new Date(to.getTime() - rangeMs);
+      const from = new Date(to.getTime() - history.ms());
       await Promise.all(list.slos.map((slo) => showHistory(slo.name, from, to, signal)));
     } catch (error) {
       if (isAbort(error)) return;
@@ -203,6 +197,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
 
   void refresh();
   return () => {
+    history.dispose();
     clearTimeout(timer);
     controller.abort();
     unsubscribe();
