@@ -25,7 +25,7 @@ const usage = `usage: node ui/bench/ui-bench.mjs [options]
   --seed N             generator seed (default 1)
   --max-render-ms MS   target: graph render (default 1000)
   --max-frame-ms MS    target: median frame switch (default 50)
-  --max-heap-growth P  target: JS heap growth in percent from frame 100 to the last (default 10)
+  --max-heap-growth P  target: JS heap growth in percent over the memory frames, after a first pass over every frame (default 10)
   --chromium PATH      browser (default /usr/bin/chromium)
   --dist DIR           built UI (default ui/dist)
   --json               print the results as JSON after the table`;
@@ -359,17 +359,21 @@ async function main() {
     // 1. The whole graph: from navigation to the first frame drawn.
     const query = `?mode=replay&from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(from + o.frames * 10_000).toISOString())}`;
     await page.goto(`${base}/${query}`);
-    await page.waitForFunction(() => window.__observe?.ready === true && window.__observe.frame() !== null, null, { timeout: 120_000, polling: "raf" });
+    await page.waitForFunction(() => window.__observe?.ready === true && window.__observe.frame() !== null && window.__observe.paintTimes.length > 0, null, { timeout: 120_000, polling: "raf" });
     const navigationToReady = await page.evaluate(() => performance.now());
     const shown = await page.evaluate(() => {
       const g = window.__observe.graph();
-      return { frame: window.__observe.frame(), nodes: g.nodes.length, edges: g.edges.length, renderTimes: [...window.__observe.renderTimes] };
+      return { frame: window.__observe.frame(), nodes: g.nodes.length, edges: g.edges.length, renderTimes: [...window.__observe.renderTimes], paintTimes: [...window.__observe.paintTimes] };
     });
     if (shown.frame.count !== o.frames) throw new Error(`the page shows ${shown.frame.count} frames, the replay has ${o.frames}`);
     // The page may leave out edges without traffic in the shown frame; most must be there.
     if (shown.edges < 0.9 * o.edges) throw new Error(`the page draws ${shown.edges} edges of ${o.edges}`);
     results.graph = { nodes: o.nodes, edges: o.edges, frames: o.frames, drawnNodes: shown.nodes, drawnEdges: shown.edges, replayMb: mb(Buffer.byteLength(replay)), generatedMs };
-    results.render = { ms: shown.renderTimes[shown.renderTimes.length - 1], all: shown.renderTimes, navigationToReadyMs: navigationToReady };
+    results.render = {
+      ms: shown.paintTimes[shown.paintTimes.length - 1],
+      buildMs: shown.renderTimes[shown.renderTimes.length - 1],
+      navigationToReadyMs: navigationToReady,
+    };
 
     // 2. Frame switching: random jumps (as with the scrubber), each followed by a painted frame.
     const switches = await page.evaluate(async ({ count, frames, seed }) => {
@@ -395,8 +399,10 @@ async function main() {
     if (switches.apply.some((x) => !Number.isFinite(x))) throw new Error("window.__observe.showFrame did not return a time");
     results.switching = { apply: stats(switches.apply), withPaint: stats(switches.painted) };
 
-    // 3. Memory: frames in order, as playing does; the heap after a collection at frame 100 and
-    // at the end.
+    // 3. Memory: frames in order, as playing does. The first pass over every frame fills
+    // cytoscape's caches (label sizes and styles per distinct value); stable memory means no
+    // growth after that: the heap (after a collection) once every frame was shown, and again
+    // after memory-frames more.
     const playTo = (first, last) =>
       page.evaluate(async ({ first, last, frames }) => {
         for (let i = first; i <= last; i++) {
@@ -404,12 +410,14 @@ async function main() {
           if (i % 10 === 0) await new Promise((done) => requestAnimationFrame(done));
         }
       }, { first, last, frames: o.frames });
-    await playTo(1, 100);
+    const atStart = await heap(cdp);
+    await playTo(1, o.frames);
     const at100 = await heap(cdp);
-    await playTo(101, o.memoryFrames);
+    await playTo(o.frames + 1, o.frames + o.memoryFrames);
     const atEnd = await heap(cdp);
     results.memory = {
       frames: o.memoryFrames,
+      heapAtStartMb: mb(atStart.used),
       heapAt100Mb: mb(at100.used),
       heapAtEndMb: mb(atEnd.used),
       growthMb: mb(atEnd.used - at100.used),
@@ -442,7 +450,7 @@ async function main() {
       return { builtMs: built, paintedMs: performance.now() - t0, elements: cy.elements().length };
     }, elements);
     await bareContext.close();
-    results.reference = { ...reference, fromApp: elements !== null, ratio: results.render.ms / reference.builtMs };
+    results.reference = { ...reference, fromApp: elements !== null, ratio: results.render.ms / reference.paintedMs };
   } finally {
     await browser.close();
     server.close();
@@ -451,7 +459,7 @@ async function main() {
   const targets = [
     { what: `graph render (${o.nodes} nodes / ${o.edges} edges)`, value: results.render.ms, limit: o.maxRenderMs, unit: "ms" },
     { what: `frame switch, median of ${o.switches}`, value: results.switching.apply.median, limit: o.maxFrameMs, unit: "ms" },
-    { what: `JS heap growth, frame 100 → ${o.memoryFrames}`, value: results.memory.growthPercent, limit: o.maxHeapGrowth, unit: "%" },
+    { what: `JS heap growth over ${o.memoryFrames} frames after the first pass`, value: results.memory.growthPercent, limit: o.maxHeapGrowth, unit: "%" },
   ];
   results.targets = targets.map((t) => ({ ...t, met: t.value <= t.limit }));
   results.errors = errors;
@@ -468,13 +476,14 @@ function print(r, o) {
   const rows = [
     ["machine", `${r.machine.cores} cores, ${r.machine.cpu}, ${r.machine.memoryGb} GB; ${r.machine.browser}; node ${r.machine.node}`],
     ["graph", `${r.graph.nodes} nodes, ${r.graph.edges} edges (drawn: ${r.graph.drawnNodes} nodes incl. groups, ${r.graph.drawnEdges} edges), ${r.graph.frames} frames, replay ${f(r.graph.replayMb)} MB JSON, seed ${o.seed}`],
-    ["render (renderTimes)", `${f(r.render.ms)} ms`],
+    ["render, drawn (paintTimes)", `${f(r.render.ms)} ms (of which building the elements ${f(r.render.buildMs)} ms)`],
     ["navigation → ready", `${f(r.render.navigationToReadyMs)} ms (download, parse, layout, first frame)`],
-    ["bare cytoscape, same elements", `${f(r.reference.builtMs)} ms built, ${f(r.reference.paintedMs)} ms painted (${r.reference.elements} elements${r.reference.fromApp ? "" : ", none from the app"}); app / bare = ${f(r.reference.ratio, 2)}×`],
+    ["bare cytoscape, same elements", `${f(r.reference.builtMs)} ms built, ${f(r.reference.paintedMs)} ms painted (${r.reference.elements} elements${r.reference.fromApp ? "" : ", none from the app"}); app / bare (drawn) = ${f(r.reference.ratio, 2)}×`],
     [`frame switch (showFrame, ${r.switching.apply.count})`, `median ${f(r.switching.apply.median, 2)} ms, p95 ${f(r.switching.apply.p95, 2)} ms, max ${f(r.switching.apply.max, 2)} ms`],
     ["frame switch incl. paint", `median ${f(r.switching.withPaint.median)} ms, p95 ${f(r.switching.withPaint.p95)} ms, max ${f(r.switching.withPaint.max)} ms`],
-    [`JS heap, frame 100 → ${r.memory.frames}`, `${f(r.memory.heapAt100Mb)} → ${f(r.memory.heapAtEndMb)} MB (${r.memory.growthMb >= 0 ? "+" : ""}${f(r.memory.growthMb, 2)} MB, ${f(r.memory.growthPercent, 2)} %)`],
-    ["DOM nodes, frame 100 → end", `${r.memory.domNodesAt100} → ${r.memory.domNodesAtEnd}`],
+    ["JS heap, first pass", `${f(r.memory.heapAtStartMb)} → ${f(r.memory.heapAt100Mb)} MB after all ${r.graph.frames} frames once (caches filling)`],
+    [`JS heap, next ${r.memory.frames} frames`, `${f(r.memory.heapAt100Mb)} → ${f(r.memory.heapAtEndMb)} MB (${r.memory.growthMb >= 0 ? "+" : ""}${f(r.memory.growthMb, 2)} MB, ${f(r.memory.growthPercent, 2)} %)`],
+    ["DOM nodes, after the first pass → end", `${r.memory.domNodesAt100} → ${r.memory.domNodesAtEnd}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log("UI benchmark");

@@ -40,6 +40,8 @@ export interface ObserveProbe {
   /** What cytoscape holds now (data and positions), for the benchmark's bare-cytoscape reference. */
   elements(): unknown[];
   renderTimes: number[];
+  /** ms from the start of each full build until the browser had drawn it (two animation frames later). */
+  paintTimes: number[];
   liveMessages: number;
 }
 
@@ -57,5 +59,6 @@ export const probe: ObserveProbe = {
   point: () => null,
   elements: () => [],
   renderTimes: [],
+  paintTimes: [],
   liveMessages: 0,
 };
