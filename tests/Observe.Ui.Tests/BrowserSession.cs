@@ -53,7 +53,9 @@ public sealed class BrowserSession : IAsyncDisposable
             // Not UTC on purpose: the range inputs are UTC by contract, whatever the browser's zone.
             TimezoneId = "America/New_York",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the suite runs on two shared cores beside the demo's traffic and the store.
+        context.SetDefaultTimeout(45_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(ui, context, page, output);
         await session.GotoAsync(query);
@@ -95,7 +97,7 @@ public sealed class BrowserSession : IAsyncDisposable
     /// Waits until <paramref name="predicate"/> (a JS expression over <c>g</c>, the probe's graph)
     /// holds, polling in the page.
     /// </summary>
-    public Task WaitForGraphAsync(string predicate, float timeoutMs = 15_000) =>
+    public Task WaitForGraphAsync(string predicate, float timeoutMs = 45_000) =>
         Page.WaitForFunctionAsync($"() => {{ const g = window.__observe.graph(); return {predicate}; }}", null,
             new PageWaitForFunctionOptions { Timeout = timeoutMs });
 

@@ -52,7 +52,7 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
         var start = 1;
         await session.ByTestId("speed").SelectOptionAsync("60");
         await session.ByTestId("play").ClickAsync();
-        await session.Page.WaitForFunctionAsync($"() => window.__observe.frame().index >= {start + 3}", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+        await session.Page.WaitForFunctionAsync($"() => window.__observe.frame().index >= {start + 3}", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         await session.ByTestId("pause").ClickAsync();
         var paused = (await session.FrameAsync())!;
         Assert.True(paused.Index >= start + 3);

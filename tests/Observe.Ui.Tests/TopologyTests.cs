@@ -155,9 +155,9 @@ public sealed class TopologyTests(ObserveUi ui, ITestOutputHelper output)
         await session.Page.WaitForFunctionAsync("() => window.__observe.liveMessages >= 1");
         var received = await session.LiveMessagesAsync();
         // The demo changes its traffic every second, so each push interval brings a diff; three
-        // intervals leave room for the insert and the pairing in between.
+        // intervals leave room for the insert and the pairing in between, 10 s for a loaded machine.
         await session.Page.WaitForFunctionAsync($"() => window.__observe.liveMessages > {received}", null,
-            new PageWaitForFunctionOptions { Timeout = (float)(ObserveUi.LiveInterval * 3 + TimeSpan.FromSeconds(2)).TotalMilliseconds });
+            new PageWaitForFunctionOptions { Timeout = (float)(ObserveUi.LiveInterval * 3 + TimeSpan.FromSeconds(10)).TotalMilliseconds });
         await Expect(session.ByTestId("live-status")).ToContainTextAsync("live");
         session.AssertNoErrors();
     }

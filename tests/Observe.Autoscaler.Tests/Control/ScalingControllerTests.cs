@@ -14,7 +14,8 @@ namespace Observe.Autoscaler.Tests.Control;
 /// Two controllers on one fake cluster, each with its own client, as two replicas of the
 /// Deployment would run. These run on the real clock (leases of 2 s): the election itself is
 /// tested on a manual clock in LeaderElectorTests; here it is the whole controller that must
-/// hand over, and the bounds leave a second of slack for a loaded machine.
+/// hand over, and the bounds leave three seconds of slack for a loaded machine (the whole suite
+/// runs beside the browser tests and the demo on two cores).
 /// </summary>
 public sealed class ScalingControllerTests : IWorkloadSignals, IPolicySloSignals
 {
@@ -54,7 +55,7 @@ public sealed class ScalingControllerTests : IWorkloadSignals, IPolicySloSignals
         var clock = Stopwatch.StartNew();
         Assert.True(await Loopback.EventuallyAsync(() => Task.FromResult(follower.Controller.Current.Leading), Timeout), "nobody took over");
         var handover = clock.Elapsed;
-        Assert.True(handover <= Fast.LeaseDuration + Fast.RetryPeriod + TimeSpan.FromSeconds(1), $"took over after {handover}");
+        Assert.True(handover <= Fast.LeaseDuration + Fast.RetryPeriod + TimeSpan.FromSeconds(3), $"took over after {handover}");
 
         // The new leader acts on the policy: more demand, more replicas, its own events.
         var before = api.Replicas("Deployment", "shop", "checkout");
