@@ -19,7 +19,10 @@ public sealed class DemoOptions
     public double SampleShare { get; set; } = 0.1;
 
     /// <summary>Requests per second one Ready pod serves before it queues past its base latency.</summary>
-    public double PodCapacity { get; set; } = 20;
+    public double PodCapacity { get; set; } = ShippedPodCapacity;
+
+    /// <summary>The pod capacity the shipped policies' <c>requestsPerReplica</c> figures were written for.</summary>
+    internal const double ShippedPodCapacity = 20;
 
     /// <summary>From a pod's creation to Ready in the simulated cluster.</summary>
     public TimeSpan PodStartup { get; set; } = TimeSpan.FromSeconds(10);
@@ -27,15 +30,17 @@ public sealed class DemoOptions
     /// <summary>Divides every phase length: 2 plays the scenario twice as fast.</summary>
     public double Speed { get; set; } = 1;
 
-    public TimeSpan Steady { get; set; } = TimeSpan.FromSeconds(60);
+    // Short enough that a newcomer sees the burst and the autoscaler's answer within the first
+    // minute and the whole story in under four.
+    public TimeSpan Steady { get; set; } = TimeSpan.FromSeconds(30);
 
-    public TimeSpan Burst { get; set; } = TimeSpan.FromSeconds(90);
+    public TimeSpan Burst { get; set; } = TimeSpan.FromSeconds(60);
 
-    public TimeSpan ZoneFailure { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ZoneFailure { get; set; } = TimeSpan.FromSeconds(45);
 
-    public TimeSpan Recovery { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Recovery { get; set; } = TimeSpan.FromSeconds(20);
 
-    public TimeSpan Canary { get; set; } = TimeSpan.FromSeconds(90);
+    public TimeSpan Canary { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often a batch of the generated traffic is sent (and the cluster's pods move on).</summary>
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromSeconds(1);

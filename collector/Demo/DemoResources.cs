@@ -8,7 +8,7 @@ namespace Observe.Collector.Demo;
 /// <summary>
 /// The demo's SLOs and ScalingPolicies: one shipped YAML directory, loaded by the SLO view as
 /// <c>Slo:Directory</c> and applied to the simulated cluster as resources, so both see the same
-/// objectives. The policies' tick and start-up delay follow the demo's options.
+/// objectives. The policies' tick, start-up delay and capacity per replica follow the demo's options.
 /// </summary>
 internal static class DemoResources
 {
@@ -47,6 +47,12 @@ internal static class DemoResources
                     var startup = spec["startup"] as JsonObject ?? [];
                     startup["delay"] = Seconds(options.PodStartup);
                     spec["startup"] = startup.DeepClone();
+                    // The shipped figures are for the default pod capacity; they follow a changed one,
+                    // or the scaler would size the fleet for pods that do not exist.
+                    if (spec["capacity"]?["requestsPerReplica"] is JsonValue perReplica && perReplica.TryGetValue<double>(out var shipped))
+                    {
+                        spec["capacity"]!["requestsPerReplica"] = Math.Round(shipped * options.PodCapacity / DemoOptions.ShippedPodCapacity, 3);
+                    }
                 }
                 cluster.Apply(kind, BookinfoMesh.Namespace, name, spec);
             }

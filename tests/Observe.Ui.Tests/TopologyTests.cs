@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -152,12 +153,17 @@ public sealed class TopologyTests(ObserveUi ui, ITestOutputHelper output)
     {
         await using var session = await BrowserSession.OpenAsync(ui, output);
         await Expect(session.ByTestId("mode-live")).ToHaveAttributeAsync("aria-pressed", "true");
-        await session.Page.WaitForFunctionAsync("() => window.__observe.liveMessages >= 1");
-        var received = await session.LiveMessagesAsync();
+        await session.Page.WaitForFunctionAsync("() => /live · \\d+/.test(document.querySelector('[data-testid=live-status]').textContent)");
+        var status = await session.ByTestId("live-status").InnerTextAsync();
+        var sequence = long.Parse(System.Text.RegularExpressions.Regex.Match(status, @"live · (\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         // The demo changes its traffic every second, so each push interval brings a diff; three
         // intervals leave room for the insert and the pairing in between, 10 s for a loaded machine.
-        await session.Page.WaitForFunctionAsync($"() => window.__observe.liveMessages > {received}", null,
+        // A diff counts once it is applied: only then does the status name its sequence (a gap
+        // resubscribes instead).
+        await session.Page.WaitForFunctionAsync(
+            $"() => {{ const m = /live · (\\d+)/.exec(document.querySelector('[data-testid=live-status]').textContent); return m !== null && Number(m[1]) > {sequence}; }}", null,
             new PageWaitForFunctionOptions { Timeout = (float)(ObserveUi.LiveInterval * 3 + TimeSpan.FromSeconds(10)).TotalMilliseconds });
+        Assert.True(await session.LiveMessagesAsync() > 1);
         await Expect(session.ByTestId("live-status")).ToContainTextAsync("live");
         session.AssertNoErrors();
     }

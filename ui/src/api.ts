@@ -145,6 +145,9 @@ export interface DemoState {
   scenario?: DemoPhase[];
 }
 
+/** How long a read may take before the page says Observe did not answer. */
+export const requestTimeoutMs = 30_000;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -173,7 +176,9 @@ export async function getJson<T>(path: string, query: Query = {}, signal?: Abort
   const url = path + queryString(query);
   let response: Response;
   try {
-    response = await fetch(url, { signal, headers: { accept: "application/json" } });
+    // A server that never answers must not leave requests (and the view's state) hanging.
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: "application/json" } });
   } catch (e) {
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw new ApiError(0, `${url}: Observe did not answer (${(e as Error).message})`);

@@ -72,7 +72,7 @@ public sealed class DemoMeshTests : IAsyncLifetime
         using (var slos = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/slos")))
         {
             Assert.Equal(
-                ["details-v1-latency", "productpage-v1-latency", "ratings-v1-latency", "reviews-v1-latency", "reviews-v2-latency", "reviews-v3-latency"],
+                ["details-v1-latency", "productpage-v1-availability", "productpage-v1-latency", "ratings-v1-latency", "reviews-v1-latency", "reviews-v2-latency", "reviews-v3-latency"],
                 slos.RootElement.GetProperty("slos").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         }
         using (var policies = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/scaling/policies")))
@@ -103,6 +103,17 @@ public sealed class DemoMeshTests : IAsyncLifetime
         int ready = 0;
         Assert.True(await Loopback.EventuallyAsync(async () => (ready = await ReadyPodsAsync("productpage-v1")) > before, TimeSpan.FromSeconds(30)),
             $"Ready pods of productpage-v1 stayed at {ready} (before the burst {before})");
+
+        // The burst's shed requests (fast 503s, good for the latency SLOs) burn productpage's availability budget.
+        double? consumed = null;
+        Assert.True(await Loopback.EventuallyAsync(async () =>
+        {
+            using var slos = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/slos"));
+            var budget = slos.RootElement.GetProperty("slos").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "productpage-v1-availability")
+                .GetProperty("objectives")[0].GetProperty("budget");
+            consumed = budget.GetProperty("consumed") is { ValueKind: JsonValueKind.Number } c ? c.GetDouble() : null;
+            return consumed > 0;
+        }, Timeout), $"productpage-v1-availability consumed {consumed?.ToString() ?? "nothing"} of its budget during the burst");
 
         // 3. Zone-a failure: productpage in zone a calls reviews in zone b.
         var crossZone = await Loopback.EventuallyAsync(async () =>

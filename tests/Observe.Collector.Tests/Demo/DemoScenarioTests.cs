@@ -13,16 +13,16 @@ public sealed class DemoScenarioTests
         var scenario = new DemoScenario(new DemoOptions(), Start);
 
         Assert.Equal(["steady", "burst", "zone-a-failure", "recovery", "canary"], scenario.Phases.Select(p => p.Name));
-        Assert.Equal(TimeSpan.FromSeconds(330), scenario.LoopLength);
+        Assert.Equal(TimeSpan.FromSeconds(215), scenario.LoopLength);
         Assert.Equal("steady", scenario.At(Start).Phase.Name);
-        Assert.Equal("burst", scenario.At(Start.AddSeconds(60)).Phase.Name);
-        Assert.Equal("zone-a-failure", scenario.At(Start.AddSeconds(150)).Phase.Name);
-        Assert.Equal("recovery", scenario.At(Start.AddSeconds(210)).Phase.Name);
-        Assert.Equal("canary", scenario.At(Start.AddSeconds(329)).Phase.Name);
-        var second = scenario.At(Start.AddSeconds(330 + 61));
+        Assert.Equal("burst", scenario.At(Start.AddSeconds(30)).Phase.Name);
+        Assert.Equal("zone-a-failure", scenario.At(Start.AddSeconds(90)).Phase.Name);
+        Assert.Equal("recovery", scenario.At(Start.AddSeconds(135)).Phase.Name);
+        Assert.Equal("canary", scenario.At(Start.AddSeconds(214)).Phase.Name);
+        var second = scenario.At(Start.AddSeconds(215 + 31));
         Assert.Equal(("burst", 2), (second.Phase.Name, second.Loop));
-        Assert.Equal(Start.AddSeconds(390), second.PhaseStartedAt);
-        Assert.Equal(Start.AddSeconds(480), second.PhaseEndsAt);
+        Assert.Equal(Start.AddSeconds(245), second.PhaseStartedAt);
+        Assert.Equal(Start.AddSeconds(305), second.PhaseEndsAt);
     }
 
     [Fact]
@@ -31,13 +31,18 @@ public sealed class DemoScenarioTests
         var scenario = new DemoScenario(new DemoOptions { Speed = 2, Steady = TimeSpan.FromSeconds(10) }, Start);
 
         Assert.Equal(TimeSpan.FromSeconds(5), scenario.Phases[0].Length);
-        Assert.Equal(TimeSpan.FromSeconds(45), scenario.Phases[1].Length);
+        Assert.Equal(TimeSpan.FromSeconds(30), scenario.Phases[1].Length);
     }
 
     [Fact]
     public void The_burst_multiplies_the_load_the_zone_failure_fails_then_fails_over_and_the_canary_ramps_to_half()
     {
-        var options = new DemoOptions { BaseLoad = 40 };
+        var options = new DemoOptions
+        {
+            BaseLoad = 40,
+            Steady = TimeSpan.FromSeconds(60), Burst = TimeSpan.FromSeconds(90), ZoneFailure = TimeSpan.FromSeconds(60),
+            Recovery = TimeSpan.FromSeconds(30), Canary = TimeSpan.FromSeconds(90),
+        };
         var scenario = new DemoScenario(options, Start);
 
         var steady = scenario.At(Start.AddSeconds(59));

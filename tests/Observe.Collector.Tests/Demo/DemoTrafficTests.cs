@@ -11,7 +11,13 @@ public sealed class DemoTrafficTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
     private readonly ManualTime _time = new();
-    private readonly DemoOptions _options = new() { BaseLoad = 40, PodStartup = TimeSpan.FromSeconds(5) };
+    // Phase lengths written out: the tests pick moments inside phases by their offsets.
+    private readonly DemoOptions _options = new()
+    {
+        BaseLoad = 40, PodStartup = TimeSpan.FromSeconds(5),
+        Steady = TimeSpan.FromSeconds(60), Burst = TimeSpan.FromSeconds(90), ZoneFailure = TimeSpan.FromSeconds(60),
+        Recovery = TimeSpan.FromSeconds(30), Canary = TimeSpan.FromSeconds(90),
+    };
 
     [Fact]
     public async Task The_burst_overloads_two_productpage_pods_and_scaling_up_removes_the_shedding_and_most_of_the_queueing()

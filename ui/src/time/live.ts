@@ -113,8 +113,7 @@ export class LiveFeed {
         }
       }
       if (this.stopped) return;
-      this.attempts = 0;
-      await this.subscribe();
+      if (await this.subscribe()) this.attempts = 0;
     } catch (e) {
       if (this.stopped) return;
       this.handlers.status(`disconnected: ${(e as Error).message}`, false);
@@ -122,23 +121,17 @@ export class LiveFeed {
     }
   }
 
-  private async subscribe(): Promise<void> {
+  /** Subscribes; on failure schedules connect() again, which also restarts a connection that closed meanwhile. */
+  private async subscribe(): Promise<boolean> {
     this.sequence = null;
     try {
       await this.connection.invoke("Subscribe", { groupBy: this.subscription.groupBy, byZone: this.subscription.byZone });
+      return true;
     } catch (e) {
-      if (this.stopped) return;
+      if (this.stopped) return false;
       this.handlers.status(`subscribe failed: ${(e as Error).message}`, false);
-      // A hub error (too many views, store down) is retried; a closed connection retries via onclose.
-      if (this.connection.state === HubConnectionState.Connected) {
-        if (this.retry === null) {
-          const delay = retryDelaysMs[Math.min(this.attempts++, retryDelaysMs.length - 1)]!;
-          this.retry = setTimeout(() => {
-            this.retry = null;
-            void this.subscribe();
-          }, delay);
-        }
-      }
+      this.schedule();
+      return false;
     }
   }
 }

@@ -212,11 +212,17 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     feed.start();
   }
 
+  /** The probe's timings keep the latest 100, so a page left open for days does not grow. */
+  function keepLast(times: number[], ms: number): void {
+    times.push(ms);
+    if (times.length > 100) times.splice(0, times.length - 100);
+  }
+
   /** A full build's time, and (two animation frames later, once the browser has drawn it) its time to pixels. */
   function recordRender(buildMs: number): void {
     const started = performance.now() - buildMs;
-    probe.renderTimes.push(buildMs);
-    requestAnimationFrame(() => requestAnimationFrame(() => probe.paintTimes.push(performance.now() - started)));
+    keepLast(probe.renderTimes, buildMs);
+    requestAnimationFrame(() => requestAnimationFrame(() => keepLast(probe.paintTimes, performance.now() - started)));
   }
 
   function showSnapshot(g: ServiceGraph): void {

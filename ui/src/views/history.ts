@@ -30,6 +30,10 @@ export function historyChoice(
   for (const r of ranges) select.append(element("option", { value: r.value }, r.label));
   const chosen = (value: string | null) => ranges.find((r) => r.value === value) ?? ranges.find((r) => r.value === fallback)!;
   select.value = chosen(context.state.history).value;
+  // Another view's look-back this one does not offer (24h on the autoscaler): say so in the URL too.
+  if (context.state.history !== null && !ranges.some((r) => r.value === context.state.history)) {
+    queueMicrotask(() => context.update({ history: null }));
+  }
   select.addEventListener("change", () => context.update({ history: select.value === fallback ? null : select.value }));
   const dispose = context.onState((state, previous) => {
     if (state.history === previous.history) return;
