@@ -9,7 +9,7 @@ namespace Observe.Ui.Tests;
 [Collection(UiCollection.Name)]
 public sealed class TopologyTests(ObserveUi ui, ITestOutputHelper output)
 {
-    /// <summary>The canary gets traffic only from the scenario's canary phase on (about 45 s in).</summary>
+    /// <summary>The canary gets traffic only from the scenario's canary phase on (65 s in).</summary>
     private const float WholeMeshTimeoutMs = 120_000;
 
     [Fact]
