@@ -118,8 +118,15 @@ export function generateMesh(nodeCount, edgeCount, seed) {
   const rnd = random(seed);
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const nodes = [];
-  const add = (kind, namespace, name, version, zone) =>
-    nodes.push({ id: `${kind}:bench/${namespace}/${name}@${zone}`, kind, name, namespace, service: name.replace(/-v\d+$/, ""), version, cluster: "bench", zone });
+  const ids = new Set();
+  // A name drawn twice in one namespace would be the same node twice: skipped, so that --nodes
+  // distinct nodes are made.
+  const add = (kind, namespace, name, version, zone) => {
+    const id = `${kind}:bench/${namespace}/${name}@${zone}`;
+    if (ids.has(id)) return;
+    ids.add(id);
+    nodes.push({ id, kind, name, namespace, service: name.replace(/-v\d+$/, ""), version, cluster: "bench", zone });
+  };
   add("user", "unknown", "user", "", "unknown");
   for (const zone of zones) add("gateway", "istio-system", "istio-ingressgateway", "1.24", zone);
   let n = 0;
@@ -367,6 +374,7 @@ async function main() {
     });
     if (shown.frame.count !== o.frames) throw new Error(`the page shows ${shown.frame.count} frames, the replay has ${o.frames}`);
     // The page may leave out edges without traffic in the shown frame; most must be there.
+    if (shown.nodes !== o.nodes) throw new Error(`the page draws ${shown.nodes} nodes of ${o.nodes}`);
     if (shown.edges < 0.9 * o.edges) throw new Error(`the page draws ${shown.edges} edges of ${o.edges}`);
     results.graph = { nodes: o.nodes, edges: o.edges, frames: o.frames, drawnNodes: shown.nodes, drawnEdges: shown.edges, replayMb: mb(Buffer.byteLength(replay)), generatedMs };
     results.render = {
@@ -475,7 +483,7 @@ function print(r, o) {
   const f = (x, d = 1) => (x === undefined || x === null || Number.isNaN(x) ? "-" : x.toFixed(d));
   const rows = [
     ["machine", `${r.machine.cores} cores, ${r.machine.cpu}, ${r.machine.memoryGb} GB; ${r.machine.browser}; node ${r.machine.node}`],
-    ["graph", `${r.graph.nodes} nodes, ${r.graph.edges} edges (drawn: ${r.graph.drawnNodes} nodes incl. groups, ${r.graph.drawnEdges} edges), ${r.graph.frames} frames, replay ${f(r.graph.replayMb)} MB JSON, seed ${o.seed}`],
+    ["graph", `${r.graph.nodes} nodes, ${r.graph.edges} edges (drawn: ${r.graph.drawnNodes} nodes, ${r.graph.drawnEdges} edges), ${r.graph.frames} frames, replay ${f(r.graph.replayMb)} MB JSON, seed ${o.seed}`],
     ["render, drawn (paintTimes)", `${f(r.render.ms)} ms (of which building the elements ${f(r.render.buildMs)} ms)`],
     ["navigation → ready", `${f(r.render.navigationToReadyMs)} ms (download, parse, layout, first frame)`],
     ["bare cytoscape, same elements", `${f(r.reference.builtMs)} ms built, ${f(r.reference.paintedMs)} ms painted (${r.reference.elements} elements${r.reference.fromApp ? "" : ", none from the app"}); app / bare (drawn) = ${f(r.reference.ratio, 2)}×`],
