@@ -23,7 +23,12 @@ public sealed record StoredSpanLink(string TraceId, string SpanId, string TraceS
 public sealed record TraceSummary(string TraceId, string Service, string Namespace, string Name, DateTimeOffset Start, double DurationMs, bool Error, long SpanCount);
 
 /// <summary>What a trace search looks for; empty strings match any service or namespace.</summary>
-public sealed record TraceSearch(DateTimeOffset From, DateTimeOffset To, string Service = "", string Namespace = "", double MinDurationMs = 0, bool ErrorsOnly = false, int Limit = 20);
+/// <param name="Workload">The span's workload as the span pairing names it: <c>k8s.deployment.name</c>, <c>k8s.statefulset.name</c>, <c>k8s.daemonset.name</c>, else the service.</param>
+/// <param name="Version"><c>service.version</c>.</param>
+/// <param name="Zone"><c>cloud.availability_zone</c>.</param>
+public sealed record TraceSearch(
+    DateTimeOffset From, DateTimeOffset To, string Service = "", string Namespace = "", double MinDurationMs = 0, bool ErrorsOnly = false, int Limit = 20,
+    string Workload = "", string Version = "", string Zone = "");
 
 /// <summary>The read queries the HTTP API answers from the raw tables.</summary>
 public sealed class TelemetryQueries(IClickHouseTransport store, string database)
@@ -91,6 +96,13 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             WHERE Timestamp >= fromUnixTimestamp64Nano({from:Int64}) AND Timestamp < fromUnixTimestamp64Nano({to:Int64})
                 AND ({service:String} = '' OR ServiceName = {service:String})
                 AND ({namespace:String} = '' OR ResourceAttributes['service.namespace'] = {namespace:String} OR ResourceAttributes['k8s.namespace.name'] = {namespace:String})
+                AND ({workload:String} = '' OR multiIf(
+                        ResourceAttributes['k8s.deployment.name'] != '', ResourceAttributes['k8s.deployment.name'],
+                        ResourceAttributes['k8s.statefulset.name'] != '', ResourceAttributes['k8s.statefulset.name'],
+                        ResourceAttributes['k8s.daemonset.name'] != '', ResourceAttributes['k8s.daemonset.name'],
+                        ServiceName) = {workload:String})
+                AND ({version:String} = '' OR ResourceAttributes['service.version'] = {version:String})
+                AND ({zone:String} = '' OR ResourceAttributes['cloud.availability_zone'] = {zone:String})
                 AND Duration >= {minDuration:UInt64}
                 AND (NOT {errorsOnly:Bool} OR StatusCode = 'Error')
             GROUP BY TraceId
@@ -101,6 +113,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
         var parameters = new QueryParameters()
             .Add("from", UnixTime.Nanos(search.From)).Add("to", UnixTime.Nanos(search.To))
             .Add("service", search.Service).Add("namespace", search.Namespace)
+            .Add("workload", search.Workload).Add("version", search.Version).Add("zone", search.Zone)
             .Add("minDuration", (ulong)Math.Max(0, search.MinDurationMs * 1e6)).Add("errorsOnly", search.ErrorsOnly ? "true" : "false")
             .Add("limit", (long)search.Limit);
         var output = await store.QueryAsync(sql, "JSONEachRow", parameters, cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,7 @@ public sealed partial class SloCatalog
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Dictionary<string, LastGood> _lastGood = new(StringComparer.Ordinal);
     private List<FileStamp>? _stamps;
+    private List<FileStamp>? _seen;
     private string? _contentHash;
     private State _state = new([], [], null, 0);
 
@@ -51,13 +52,16 @@ public sealed partial class SloCatalog
     public Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(force: true, cancellationToken);
 
     /// <summary>Loads, then polls every interval until cancelled; a failed poll is logged and the next one tries again.</summary>
+    /// <summary>One poll of <see cref="RunAsync"/>: reads the files when they changed and have settled.</summary>
+    internal Task PollAsync(CancellationToken cancellationToken) => LoadAsync(force: false, cancellationToken);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await LoadAsync(force: false, cancellationToken).ConfigureAwait(false);
+                await PollAsync(cancellationToken).ConfigureAwait(false);
                 await Task.Delay(_pollInterval, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -84,11 +88,24 @@ public sealed partial class SloCatalog
                 return;
             }
             var stamps = files.Select(Stamp).ToList();
-            if (!force && _stamps is not null && stamps.SequenceEqual(_stamps))
+            if (!force && _stamps is not null)
             {
-                return;
+                if (stamps.SequenceEqual(_stamps))
+                {
+                    return;
+                }
+                // After the first load, a file being written (truncated, then filled) looks different
+                // at each poll: only files that have stood still since the previous poll are read, so
+                // a half-written or momentarily empty file never replaces a good one.
+                var settled = _seen is not null && stamps.SequenceEqual(_seen);
+                _seen = stamps;
+                if (!settled)
+                {
+                    return;
+                }
             }
             _stamps = stamps;
+            _seen = stamps;
             var texts = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in files)
             {

@@ -133,7 +133,8 @@ internal sealed class ObserveApi(
         {
             return ApiError.Answer(400, $"limit='{ApiError.Quote(limitText)}' must be a whole number from 1 to {MaxTraceSearchLimit}");
         }
-        var search = new TraceSearch(range.From, range.To, query["service"].ToString(), query["namespace"].ToString(), minDuration, errorsOnly, limit);
+        var search = new TraceSearch(range.From, range.To, query["service"].ToString(), query["namespace"].ToString(), minDuration, errorsOnly, limit,
+            query["workload"].ToString(), query["version"].ToString(), query["zone"].ToString());
         try
         {
             var traces = await queries.SearchTracesAsync(search, cancellationToken).ConfigureAwait(false);

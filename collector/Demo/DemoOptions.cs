@@ -24,6 +24,9 @@ public sealed class DemoOptions
     /// <summary>The pod capacity the shipped policies' <c>requestsPerReplica</c> figures were written for.</summary>
     internal const double ShippedPodCapacity = 20;
 
+    /// <summary>Gateway requests one batch may carry at the burst's peak (each becomes about a dozen access-log entries and spans).</summary>
+    internal const double MaxBatchRequests = 20_000;
+
     /// <summary>From a pod's creation to Ready in the simulated cluster.</summary>
     public TimeSpan PodStartup { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -88,6 +91,14 @@ public sealed class DemoOptions
         if (BatchInterval < TimeSpan.FromMilliseconds(100) || BatchInterval > TimeSpan.FromSeconds(10))
         {
             throw new ArgumentException($"Demo:BatchInterval must be 100 ms to 10 s, got {BatchInterval}.");
+        }
+        // One batch is one gRPC and one OTLP request: past this many gateway requests (the burst at
+        // the day curve's peak, 1.35×) a batch would pass the receivers' request size limit.
+        var peakBatch = BaseLoad * BurstFactor * 1.35 * BatchInterval.TotalSeconds;
+        if (peakBatch > MaxBatchRequests)
+        {
+            throw new ArgumentException(
+                $"Demo:BaseLoad × Demo:BurstFactor × Demo:BatchInterval gives up to {peakBatch:0} gateway requests in one batch at the burst's peak; at most {MaxBatchRequests} fit: lower one of them.");
         }
         if (Tick < TimeSpan.FromSeconds(1) || Tick > TimeSpan.FromMinutes(5))
         {

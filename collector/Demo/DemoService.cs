@@ -20,6 +20,7 @@ internal sealed partial class DemoService(DemoMesh mesh, CollectorOptions collec
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
     private DemoPhase? _phase;
     private int _loop;
+    private readonly Lock _failureLogLock = new();
     private DateTimeOffset _lastFailureLog;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -116,11 +117,16 @@ internal sealed partial class DemoService(DemoMesh mesh, CollectorOptions collec
     private void Failed(string what, string reason)
     {
         var now = time.GetUtcNow();
-        if (now - _lastFailureLog >= TimeSpan.FromMinutes(1))
+        // The access logs and the traces are sent at once, and either may fail.
+        lock (_failureLogLock)
         {
+            if (now - _lastFailureLog < TimeSpan.FromMinutes(1))
+            {
+                return;
+            }
             _lastFailureLog = now;
-            LogSendFailed(what, reason);
         }
+        LogSendFailed(what, reason);
     }
 
     public override void Dispose()

@@ -85,6 +85,31 @@ public sealed class BrowserSession : IAsyncDisposable
         return JsonSerializer.Deserialize<ProbeGraph>(json, JsonSerializerOptions.Web)!;
     }
 
+    /// <summary>
+    /// Waits until the replay is loaded with <paramref name="count"/> frames; when it does not
+    /// come, fails with what the page shows instead (its address, frame, status and any error).
+    /// </summary>
+    public async Task WaitForReplayAsync(int count)
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync($"() => {{ const f = window.__observe.frame(); return f !== null && f.count === {count}; }}");
+        }
+        catch (TimeoutException)
+        {
+            var state = await Page.EvaluateAsync<string>(
+                "() => JSON.stringify({ url: location.href, frame: window.__observe.frame(), ready: window.__observe.ready, " +
+                "overlay: [...document.querySelectorAll('[data-testid=loading],[data-testid=empty],[data-testid=error]')].map(e => e.dataset.testid + ': ' + e.textContent), " +
+                "status: document.querySelector('[data-testid=live-status]')?.textContent })");
+            string errors;
+            lock (_lock)
+            {
+                errors = string.Join(" | ", _errors);
+            }
+            Assert.Fail($"the replay of {count} frames did not show; the page: {state}; errors: {errors}");
+        }
+    }
+
     public async Task<ProbeFrame?> FrameAsync()
     {
         var json = await Page.EvaluateAsync<string>("() => JSON.stringify(window.__observe.frame())");

@@ -25,7 +25,7 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
         await session.ByTestId("range-from").FillAsync(from.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         await session.ByTestId("range-to").FillAsync(to.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
         await session.ByTestId("range-apply").ClickAsync();
-        await session.Page.WaitForFunctionAsync($"() => {{ const f = window.__observe.frame(); return f !== null && f.count === {replay.Frames.Count}; }}");
+        await session.WaitForReplayAsync(replay.Frames.Count);
         Assert.Contains("mode=replay", session.Page.Url);
 
         // The frame the API has traffic in, by the step buttons; time and labels follow.
@@ -68,7 +68,7 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
         var replay = await ReplayAsync(from, to);
         await using var session = await BrowserSession.OpenAsync(ui, output,
             $"mode=replay&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
-        await session.Page.WaitForFunctionAsync($"() => {{ const f = window.__observe.frame(); return f !== null && f.count === {replay.Frames.Count}; }}");
+        await session.WaitForReplayAsync(replay.Frames.Count);
 
         // Without a frame in the address the replay opens on the first frame with traffic.
         var start = (await session.FrameAsync())!.Index;

@@ -75,6 +75,30 @@ public sealed class SloCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_caught_half_written_is_read_only_once_it_has_stood_still_for_a_poll()
+    {
+        Write("a.yaml", Slo("alpha"));
+        var catalog = new SloCatalog(_dir.FullName, new ManualTime(), NullLogger.Instance, Interval);
+        await catalog.PollAsync(CancellationToken.None);
+        Assert.Equal(["alpha"], catalog.Current.Select(s => s.Name));
+        Assert.Equal(1L, catalog.Version);
+
+        // An editor truncates the file, a poll looks, then the new text arrives.
+        Write("a.yaml", "");
+        await catalog.PollAsync(CancellationToken.None);
+        Write("a.yaml", Slo("beta"));
+        await catalog.PollAsync(CancellationToken.None);
+        Assert.Equal(["alpha"], catalog.Current.Select(s => s.Name)); // the empty file never loaded
+        Assert.Equal(1L, catalog.Version);
+
+        await catalog.PollAsync(CancellationToken.None);
+        Assert.Equal(["beta"], catalog.Current.Select(s => s.Name));
+        Assert.Equal(2L, catalog.Version);
+        await catalog.PollAsync(CancellationToken.None);
+        Assert.Equal(2L, catalog.Version);
+    }
+
+    [Fact]
     public async Task Polls_on_the_injected_clock_and_reloads_only_changed_files()
     {
         Write("a.yaml", Slo("alpha"));

@@ -26,6 +26,8 @@ public sealed class ObserveApiTests : IAsyncLifetime
         }
         spans[1].ParentSpanId = spans[0].SpanId;
         spans[2].Status = new Status { Code = Status.Types.StatusCode.Error };
+        request.ResourceSpans[0].Resource.Attributes.Add(new OpenTelemetry.Proto.Common.V1.KeyValue { Key = "cloud.availability_zone", Value = new() { StringValue = "a" } });
+        request.ResourceSpans[0].Resource.Attributes.Add(new OpenTelemetry.Proto.Common.V1.KeyValue { Key = "service.version", Value = new() { StringValue = "v1" } });
         var other = OtlpRequests.Spans("payment", 2, _now);
         request.ResourceSpans.Add(other.ResourceSpans);
         var content = new ByteArrayContent(request.ToByteArray());
@@ -97,6 +99,15 @@ public sealed class ObserveApiTests : IAsyncLifetime
         Assert.Equal(2, payments.GetProperty("traces").GetArrayLength());
         var failedPayments = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=payment&errorsOnly=true&{window}");
         Assert.Empty(failedPayments.GetProperty("traces").EnumerateArray());
+        // Without k8s.* attributes a span's workload is its service, as the span pairing has it.
+        var byWorkload = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?workload=payment&{window}");
+        Assert.Equal(2, byWorkload.GetProperty("traces").GetArrayLength());
+        var inZone = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?workload=cart&version=v1&zone=a&{window}");
+        Assert.Equal("cart", Assert.Single(inZone.GetProperty("traces").EnumerateArray()).GetProperty("service").GetString());
+        var otherZone = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=cart&zone=b&{window}");
+        Assert.Empty(otherZone.GetProperty("traces").EnumerateArray());
+        var otherVersion = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?service=cart&version=v2&{window}");
+        Assert.Empty(otherVersion.GetProperty("traces").EnumerateArray());
         var one = await _server.Api.GetFromJsonAsync<JsonElement>($"/api/v1/traces?limit=1&{window}");
         Assert.Equal(1, one.GetProperty("traces").GetArrayLength());
     }

@@ -78,4 +78,16 @@ public sealed class DemoScenarioTests
 
         Assert.Contains($"Demo:{key}", error.Message);
     }
+
+    [Fact]
+    public void A_burst_too_large_for_one_batch_is_refused_with_its_size()
+    {
+        var options = new DemoOptions { BaseLoad = 2000, BurstFactor = 20, BatchInterval = TimeSpan.FromSeconds(1) };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("up to 54000 gateway requests in one batch", error.Message);
+        options.BurstFactor = 5;
+        options.Validate(); // 13,500 per batch fits
+    }
 }

@@ -112,15 +112,25 @@ export class SidePanel {
     this.signals.replaceChildren(...rows.flatMap(([name, value]) => [element("dt", {}, name), element("dd", {}, value)]));
   }
 
+  private series: { replay: GraphReplay; id: string; rate: number[]; errors: (number | null)[]; latency: (number | null)[] } | null = null;
+
   private drawCharts(replay: GraphReplay, id: string, marker: number | null): void {
     const index = replay.nodes.findIndex((n) => n.id === id);
     if (index < 0) {
       empty(this.charts, "No traffic of this node in the range.");
       return;
     }
-    const rate = series(replay, "nodes", index, nodeRate).map((p) => p.value ?? 0);
-    const errors = series(replay, "nodes", index, (s) => (s.requests > 0 ? s.errorRatio * 100 : null)).map((p) => p.value);
-    const latency = series(replay, "nodes", index, (s) => s.p95).map((p) => p.value);
+    // Playing moves only the marker: the node's series are read from the replay once.
+    if (this.series?.replay !== replay || this.series.id !== id) {
+      this.series = {
+        replay,
+        id,
+        rate: series(replay, "nodes", index, nodeRate).map((p) => p.value ?? 0),
+        errors: series(replay, "nodes", index, (s) => (s.requests > 0 ? s.errorRatio * 100 : null)).map((p) => p.value),
+        latency: series(replay, "nodes", index, (s) => s.p95).map((p) => p.value),
+      };
+    }
+    const { rate, errors, latency } = this.series;
     this.charts.replaceChildren(
       chart("rate", sparkline(rate, { testid: "sparkline-rate", title: "requests/s", format: formatRate, marker })),
       chart("error %", sparkline(errors, { testid: "sparkline-errors", title: "error %", format: (v) => `${v.toFixed(1)}%`, marker })),
@@ -147,7 +157,18 @@ export class SidePanel {
     signal: AbortSignal,
   ): Promise<void> {
     loading(this.traces, "traces");
-    const base = { service: info.service || info.name, namespace: info.namespace, from, to, limit: traceLimit };
+    // The node's own traces: its workload (or version) and zone, as far as the grouping names them.
+    const known = (value: string) => (value === "" || value === "*" || value === "unknown" ? undefined : value);
+    const base = {
+      service: info.service || info.name,
+      namespace: info.namespace,
+      workload: context.groupBy === "workload" && (info.kind === "workload" || info.kind === "gateway") ? info.name : undefined,
+      version: context.groupBy === "version" ? known(info.version) : undefined,
+      zone: context.byZone ? known(info.zone) : undefined,
+      from,
+      to,
+      limit: traceLimit,
+    };
     try {
       // Slow means slower than the node's p95 now; without a p95 the slowest recent ones.
       const [failing, slow] = await Promise.all([

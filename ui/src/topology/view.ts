@@ -446,7 +446,9 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     byZone.checked = state.byZone;
     edgeLabel.value = state.label;
     speed.value = String(state.speed);
-    if (state.mode === "replay") {
+    // Only a new range rewrites the inputs: another change (the frame the replay opens on, written
+    // once it has loaded) must not undo what the user is typing into them before applying it.
+    if (state.mode === "replay" && (previous === null || previous.mode !== "replay" || state.from !== previous.from || state.to !== previous.to)) {
       if (document.activeElement !== rangeFrom) rangeFrom.value = toInputValue(state.from);
       if (document.activeElement !== rangeTo) rangeTo.value = toInputValue(state.to);
     }
