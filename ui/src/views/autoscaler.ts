@@ -7,6 +7,7 @@ import { formatPercent } from "../charts/axis";
 import { createChart, fitFrom, renderTimeseries, type Marker } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
 import { historyChoice } from "./history";
+import { refresher } from "./refresher";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import {
   decisionTitle,
@@ -44,12 +45,9 @@ interface CardView {
 }
 
 export function mount(root: HTMLElement, context: ViewContext): () => void {
-  let controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let firstLoad = true;
   const cards = new Map<string, CardView>();
 
-  const history = historyChoice("autoscaler-range", ranges, "1h", context, () => void refresh());
+  const history = historyChoice("autoscaler-range", ranges, "1h", context, () => refresh.now());
   const controllerStatus = element("span", { class: "muted", "data-testid": "controller-status" });
   const notice = element("div", { class: "notice" });
   const body = element("div", { class: "cards wide" });
@@ -79,33 +77,25 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
     }
   }
 
-  async function refresh(): Promise<void> {
-    clearTimeout(timer);
-    controller.abort();
-    controller = new AbortController();
-    const signal = controller.signal;
-    try {
+  const refresh = refresher(
+    refreshMs,
+    async (signal) => {
       const answer = (await api.policies(signal)) as PoliciesAnswer;
       notice.replaceChildren();
       if (!showPolicies(answer)) return;
       const to = new Date();
       const from = new Date(to.getTime() - history.ms());
       await Promise.all(answer.policies.map((p) => showDecisions(p, from, to, signal)));
-    } catch (error) {
-      if (isAbort(error)) return;
+    },
+    (error) => {
       if (cards.size === 0) failed(body, error);
       else failed(notice, error);
-    } finally {
-      if (!signal.aborted) {
-        if (firstLoad) {
-          firstLoad = false;
-          markSelected(true);
-        }
-        probe.ready = true;
-        timer = setTimeout(() => void refresh(), refreshMs);
-      }
-    }
-  }
+    },
+    (first) => {
+      if (first) markSelected(true);
+      probe.ready = true;
+    },
+  );
 
   /** Returns whether there are policies to read decisions for. */
   function showPolicies(answer: PoliciesAnswer): boolean {
@@ -170,11 +160,10 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
           : "";
   }
 
-  void refresh();
+  refresh.now();
   return () => {
     history.dispose();
-    clearTimeout(timer);
-    controller.abort();
+    refresh.stop();
     unsubscribe();
   };
 }

@@ -7,6 +7,7 @@ import { renderBudget } from "../charts/budget";
 import { createChart, fitFrom, renderTimeseries } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
 import { historyChoice } from "./history";
+import { refresher } from "./refresher";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import {
   burnTone,
@@ -39,13 +40,10 @@ interface CardView {
 }
 
 export function mount(root: HTMLElement, context: ViewContext): () => void {
-  let controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let firstLoad = true;
   const cards = new Map<string, CardView>();
   let shownCards: SloCard[] = [];
 
-  const history = historyChoice("slo-range", ranges, "6h", context, () => void refresh());
+  const history = historyChoice("slo-range", ranges, "6h", context, () => refresh.now());
   const status = element("span", { class: "muted" });
   const notice = element("div", { class: "notice" });
   const findings = element("div", { class: "findings" });
@@ -85,32 +83,24 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
     if (scroll && first && typeof first.scrollIntoView === "function") first.scrollIntoView({ block: "nearest" });
   }
 
-  async function refresh(): Promise<void> {
-    clearTimeout(timer);
-    controller.abort();
-    controller = new AbortController();
-    const signal = controller.signal;
-    try {
+  const refresh = refresher(
+    refreshMs,
+    async (signal) => {
       const list = (await api.slos(signal)) as SloList;
       showList(list);
       const to = new Date();
       const from = new Date(to.getTime() - history.ms());
       await Promise.all(list.slos.map((slo) => showHistory(slo.name, from, to, signal)));
-    } catch (error) {
-      if (isAbort(error)) return;
+    },
+    (error) => {
       if (cards.size === 0) failed(body, error);
       else failed(notice, error); // keep what is shown; say the refresh failed and why
-    } finally {
-      if (!signal.aborted) {
-        if (firstLoad) {
-          firstLoad = false;
-          markSelected(true);
-        }
-        probe.ready = true;
-        timer = setTimeout(() => void refresh(), refreshMs);
-      }
-    }
-  }
+    },
+    (first) => {
+      if (first) markSelected(true);
+      probe.ready = true;
+    },
+  );
 
   function showList(list: SloList): void {
     status.textContent = list.evaluatedAt ? `evaluated ${new Date(list.evaluatedAt).toISOString().slice(11, 19)} UTC` : "not evaluated yet";
@@ -195,11 +185,10 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
     }
   }
 
-  void refresh();
+  refresh.now();
   return () => {
     history.dispose();
-    clearTimeout(timer);
-    controller.abort();
+    refresh.stop();
     unsubscribe();
   };
 }
