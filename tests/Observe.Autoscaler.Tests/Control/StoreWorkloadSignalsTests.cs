@@ -1,7 +1,7 @@
 using Observe.Autoscaler.Control;
 using Observe.Autoscaler.Scaling;
 using Observe.Store.Mesh;
-using static Observe.Autoscaler.Tests.Control.WorkloadRollupData;
+using Observe.Autoscaler.Tests.Slo;
 
 namespace Observe.Autoscaler.Tests.Control;
 
@@ -13,7 +13,10 @@ public sealed class StoreWorkloadSignalsTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = End.AddSeconds(27);
     private static readonly ScalerCadence Cadence = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20));
     private static readonly WorkloadRef Cart = new("cart", "shop");
-    private readonly WorkloadRollupData _data = new("signals");
+    private readonly SliData _data = new("signals");
+
+    private static MeshPeer Peer(string workload, string ns = "shop", string version = "v1", string zone = "zone-a") =>
+        new(workload, ns, workload, version, "c1", zone);
 
     public Task InitializeAsync() => _data.MigrateAsync();
 

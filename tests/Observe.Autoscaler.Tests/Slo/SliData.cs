@@ -8,7 +8,8 @@ namespace Observe.Autoscaler.Tests.Slo;
 
 /// <summary>
 /// A database of its own in the shared engine, with retention off so that requests of any date
-/// (a past change to summer time) stay, and a way to add requests and wait for the SLI rollups.
+/// (a past change to summer time) stay, and a way to add requests and wait for the SLI and
+/// workload rollups.
 /// </summary>
 internal sealed class SliData
 {
@@ -43,11 +44,12 @@ internal sealed class SliData
         }
         await Store.InsertRowBinaryAsync($"`{Database}`.{MeshSchema.Requests.Name}", MeshSchema.Requests.Columns, w.WrittenMemory);
         _inserted += count;
-        // The rollups' views write as the insert does; wait until both tables show every request.
+        // The rollups' views write as the insert does; wait until every SLI and workload rollup shows every request.
         var expected = _inserted;
+        var tables = SloSchema.SliRollups.Select(r => r.Table).Concat(MeshSchema.WorkloadRollups.Select(r => r.Table));
         Assert.True(await Loopback.EventuallyAsync(async () =>
         {
-            foreach (var (table, _) in SloSchema.SliRollups)
+            foreach (var table in tables)
             {
                 var row = await Store.QueryRowAsync($"SELECT sum(Requests) FROM `{Database}`.{table}");
                 if (TabSeparated.Long(row[0]) != expected)
@@ -56,7 +58,7 @@ internal sealed class SliData
                 }
             }
             return true;
-        }, TimeSpan.FromSeconds(30)), "the SLI rollups did not show the inserted requests");
+        }, TimeSpan.FromSeconds(30)), "the SLI and workload rollups did not show the inserted requests");
     }
 
     public static RequestQuery Query(string? service = null, RequestCondition? condition = null, RequestSource source = RequestSource.Auto) =>
