@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultStep, formatDuration, fromInputValue, lastMinutes, parseDuration, toInputValue } from "../src/time/range";
+import { defaultStep, durationParameter, fromInputValue, lastMinutes, parseDuration, toInputValue } from "../src/time/range";
 import { sparklinePaths } from "../src/charts/sparkline";
 
 describe("replay ranges", () => {
@@ -8,7 +8,7 @@ describe("replay ranges", () => {
       10_000, 60_000, 250, 7_200_000, 86_400_000,
     ]);
     expect([parseDuration("10"), parseDuration("1.5s"), parseDuration(null), parseDuration("s")]).toEqual([null, null, null, null]);
-    expect([formatDuration(10_000), formatDuration(60_000), formatDuration(90_000), formatDuration(3_600_000), formatDuration(1500)]).toEqual([
+    expect([durationParameter(10_000), durationParameter(60_000), durationParameter(90_000), durationParameter(3_600_000), durationParameter(1500)]).toEqual([
       "10s", "1m", "90s", "1h", "1500ms",
     ]);
   });

@@ -11,7 +11,7 @@ export function parseDuration(text: string | null): number | null {
 }
 
 /** The shortest exact spelling of a whole number of seconds or more. */
-export function formatDuration(ms: number): string {
+export function durationParameter(ms: number): string {
   for (const unit of ["d", "h", "m", "s"] as const) {
     if (ms >= unitMs[unit]! && ms % unitMs[unit]! === 0) return `${ms / unitMs[unit]!}${unit}`;
   }
@@ -22,7 +22,7 @@ export function formatDuration(ms: number): string {
 export function defaultStep(fromIso: string, toIso: string, maxFrames = 180): string {
   const span = Math.max(0, Date.parse(toIso) - Date.parse(fromIso));
   const tens = Math.max(1, Math.ceil(span / maxFrames / 10_000));
-  return formatDuration(tens * 10_000);
+  return durationParameter(tens * 10_000);
 }
 
 export function isoSeconds(ms: number): string {

@@ -115,13 +115,14 @@ export class SidePanel {
   private series: { replay: GraphReplay; id: string; rate: number[]; errors: (number | null)[]; latency: (number | null)[] } | null = null;
 
   private drawCharts(replay: GraphReplay, id: string, marker: number | null): void {
-    const index = replay.nodes.findIndex((n) => n.id === id);
-    if (index < 0) {
-      empty(this.charts, "No traffic of this node in the range.");
-      return;
-    }
     // Playing moves only the marker: the node's series are read from the replay once.
     if (this.series?.replay !== replay || this.series.id !== id) {
+      const index = replay.nodes.findIndex((n) => n.id === id);
+      if (index < 0) {
+        this.series = null;
+        empty(this.charts, "No traffic of this node in the range.");
+        return;
+      }
       this.series = {
         replay,
         id,
