@@ -26,6 +26,35 @@ public sealed class ManualTime : TimeProvider
         return timer;
     }
 
+    /// <summary>Timers waiting to fire: a test can tell from it that the loops it drives are all parked on this clock.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits (in real time, up to <paramref name="timeout"/>) until at least <paramref name="count"/> timers are
+    /// pending, so that advancing the clock never outruns loops that have not yet come back to wait on it.
+    /// </summary>
+    public async Task WhenTimersAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (PendingTimers < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{PendingTimers} timers pending after {timeout}, expected {count}");
+            }
+            await Task.Delay(1);
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;
