@@ -44,7 +44,8 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IPage Page { get; }
 
-    public static async Task<BrowserSession> OpenAsync(ObserveUi ui, ITestOutputHelper output, string query = "")
+    /// <param name="prepare">Runs on the page before it opens Observe, e.g. to route its traffic.</param>
+    public static async Task<BrowserSession> OpenAsync(ObserveUi ui, ITestOutputHelper output, string query = "", Func<IPage, Task>? prepare = null)
     {
         var context = await ui.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -58,6 +59,10 @@ public sealed class BrowserSession : IAsyncDisposable
         Assertions.SetDefaultExpectTimeout(20_000);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(ui, context, page, output);
+        if (prepare is not null)
+        {
+            await prepare(page);
+        }
         await session.GotoAsync(query);
         return session;
     }
