@@ -458,9 +458,9 @@ async function main() {
       await paint();
       const paintedMs = performance.now() - t0;
       // The same kind of change a replay frame makes: every edge's label and width, then a
-      // repaint. Labels are written as the app writes them (three significant digits): with a
-      // fresh random label per edge and switch (300,000 distinct ones), cytoscape failed in this
-      // page with "e.match is not a function" after a while; the app never writes such labels.
+      // repaint. Values are written as the app writes them (labels to three significant digits,
+      // widths to 0.1): with unrounded random widths and one-decimal labels, cytoscape failed in
+      // this page after a while with "e.match is not a function"; the app never writes those.
       const rate = (rps) => (rps >= 100 ? `${Math.round(rps)}/s` : rps >= 10 ? `${rps.toFixed(1)}/s` : `${rps.toFixed(2)}/s`);
       let a = seed >>> 0;
       const rnd = () => {
