@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -46,6 +47,17 @@ public sealed class ReplayTests(ObserveUi ui, ITestOutputHelper output)
         await WaitForIndexAsync(session, first);
         await AssertShowsFrameAsync(session, replay, first);
         await session.ScreenshotAsync("replay");
+
+        // A range typed but not yet loaded survives other changes of the view's state (a step
+        // moves the focus off the input, and shortly after writes the frame to the URL), until Load.
+        var rangeFrom = session.ByTestId("range-from");
+        await rangeFrom.FillAsync(from.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        var typed = await rangeFrom.InputValueAsync();
+        await session.ByTestId("step-forward").ClickAsync();
+        await WaitForIndexAsync(session, second);
+        await session.Page.WaitForURLAsync(new Regex($"[?&]frame={second}(&|$)"));
+        Assert.Equal(typed, await rangeFrom.InputValueAsync());
+        Assert.Equal(replay.Frames.Count, (await session.FrameAsync())!.Count);
 
         // From the first frame, play at 60×: 10 s frames pass about six a second.
         await GoToFrameAsync(session, 1);
