@@ -102,6 +102,9 @@ function random(seed) {
   };
 }
 
+/** The same generator inside the bench's pages, for the random frame jumps and label changes there. */
+const pageRandom = `window.__benchRandom = ${random.toString()};`;
+
 const words = ["shop", "cart", "checkout", "payments", "search", "catalog", "users", "auth", "orders", "shipping",
   "inventory", "pricing", "reviews", "ratings", "ads", "recommend", "mail", "notify", "billing", "ledger",
   "media", "images", "profile", "session", "gateway", "quotes", "currency", "tax", "fraud", "analytics"];
@@ -365,6 +368,7 @@ async function main() {
 
     // 1. The whole graph: from navigation to the first frame drawn.
     const query = `?mode=replay&from=${encodeURIComponent(new Date(from).toISOString())}&to=${encodeURIComponent(new Date(from + o.frames * 10_000).toISOString())}`;
+    await page.addInitScript({ content: pageRandom });
     await page.goto(`${base}/${query}`);
     await page.waitForFunction(() => window.__observe?.ready === true && window.__observe.frame() !== null && window.__observe.paintTimes.length > 0, null, { timeout: 120_000, polling: "raf" });
     const navigationToReady = await page.evaluate(() => performance.now());
@@ -385,13 +389,7 @@ async function main() {
 
     // 2. Frame switching: random jumps (as with the scrubber), each followed by a painted frame.
     const switches = await page.evaluate(async ({ count, frames, seed }) => {
-      let a = seed >>> 0;
-      const rnd = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rnd = window.__benchRandom(seed);
       const paint = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
       const apply = [];
       const painted = [];
@@ -440,6 +438,7 @@ async function main() {
     const bareContext = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const bare = await bareContext.newPage();
     bare.on("pageerror", (e) => errors.push(`bare page: ${e.message}`));
+    await bare.addInitScript({ content: pageRandom });
     await bare.goto(`${base}/bench/bare.html`);
     const reference = await bare.evaluate(async ({ given, switches, seed }) => {
       const elements = given;
@@ -462,13 +461,7 @@ async function main() {
       // widths to 0.1): with unrounded random widths and one-decimal labels, cytoscape failed in
       // this page after a while with "e.match is not a function"; the app never writes those.
       const rate = (rps) => (rps >= 100 ? `${Math.round(rps)}/s` : rps >= 10 ? `${rps.toFixed(1)}/s` : `${rps.toFixed(2)}/s`);
-      let a = seed >>> 0;
-      const rnd = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rnd = window.__benchRandom(seed);
       const repaints = [];
       for (let i = 0; i < switches; i++) {
         const t1 = performance.now();
