@@ -15,7 +15,7 @@ public static class ClickHouseStore
     }
 
     /// <summary>Every migration Observe knows, in order.</summary>
-    public static IReadOnlyList<Migration> Migrations { get; } = [.. OtelSchema.Migrations, Mesh.MeshSchema.Migration, Mesh.MeshSchema.PairingMigration, Mesh.MeshSchema.GraphMigration, Mesh.SpanSchema.Migration, Slo.SloSchema.Migration, Scaling.ScalingSchema.Migration];
+    public static IReadOnlyList<Migration> Migrations { get; } = [.. OtelSchema.Migrations, Mesh.MeshSchema.Migration, Mesh.MeshSchema.PairingMigration, Mesh.MeshSchema.GraphMigration, Mesh.SpanSchema.Migration, Slo.SloSchema.Migration, Scaling.ScalingSchema.Migration, Mesh.SpanSchema.AdjustedCountMigration];
 
     /// <summary>Applies what is missing; returns the versions applied now.</summary>
     public static async Task<IReadOnlyList<int>> MigrateAsync(IClickHouseTransport transport, StoreOptions options, CancellationToken cancellationToken = default)

@@ -83,6 +83,10 @@ public static class MeshSchema
 
     private static string Names(string side) => string.Join(", ", PeerFields.Select(f => side + f));
 
+    private static string EdgeKeys => $"{Names("Source")}, {Names("Destination")}, Protocol, Origin";
+
+    private static string WorkloadKeys => $"{Names("Destination")}, Origin";
+
     internal static Migration Migration { get; } = new(2, "mesh_requests", c =>
     [
         $"""
@@ -140,9 +144,9 @@ public static class MeshSchema
             $"DROP VIEW IF EXISTS `{c.Database}`.{r.Table}_mv",
             $"DROP TABLE IF EXISTS `{c.Database}`.{r.Table}",
         }),
-        .. EdgeRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Source")}, {Names("Destination")}, Protocol, Origin",
+        .. EdgeRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, EdgeKeys,
             $"{Columns("Source")},\n{Columns("Destination")},\n    Protocol {Peer},\n    Origin {Peer},")),
-        .. WorkloadRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, $"{Names("Destination")}, Origin", $"{Columns("Destination")},\n    Origin {Peer},")),
+        .. WorkloadRollups.SelectMany(r => Rollup(c, r.Table, r.WindowSeconds, WorkloadKeys, $"{Columns("Destination")},\n    Origin {Peer},")),
     ]);
 
     /// <summary>
@@ -172,44 +176,74 @@ public static class MeshSchema
             {c.Ttl("Window", c.Retention.Rollups)}
             SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
             """;
-        var select = $"""
-            SELECT
-                toStartOfInterval(Timestamp, INTERVAL {windowSeconds} SECOND) AS Window,
-                {keys},
-                count() AS Requests,
-                countIf(Error) AS Errors,
-                countIf(ResponseCode BETWEEN 400 AND 499) AS ClientErrors,
-                countIf(ResponseCode >= 500 OR (Error AND ResponseCode = 0 AND GrpcStatus <= 0)) AS ServerErrors,
-                countIf(GrpcStatus > 0) AS GrpcErrors,
-                countIf(Mtls) AS MtlsRequests,
-                sum(BytesReceived) AS BytesReceived,
-                sum(BytesSent) AS BytesSent,
-                quantilesTDigestState({LatencyQuantiles})(Duration / 1e6) AS LatencyMillis,
-                {LatencyHistogramState(LatencyBucketsMillis)} AS LatencyBuckets
-            FROM `{c.Database}`.{Requests.Name}
-            """;
-        foreach (var statement in FedFromRequests(c, table, select, keys))
+        foreach (var statement in FedFromRequests(c, table, RollupSelect(c, windowSeconds, keys, weighted: false), keys))
         {
             yield return statement;
         }
     }
 
+    /// <summary>
+    /// What a rollup sums per window. Weighted, each request counts as its AdjustedCount (a sampled
+    /// span stands for several); latency digests stay per row, as uniform sampling leaves the
+    /// distribution as it was.
+    /// </summary>
+    private static string RollupSelect(SchemaContext c, int windowSeconds, string keys, bool weighted) => $"""
+        SELECT
+            toStartOfInterval(Timestamp, INTERVAL {windowSeconds} SECOND) AS Window,
+            {keys},
+            {Count(weighted)} AS Requests,
+            {Count(weighted, "Error")} AS Errors,
+            {Count(weighted, "ResponseCode BETWEEN 400 AND 499")} AS ClientErrors,
+            {Count(weighted, "ResponseCode >= 500 OR (Error AND ResponseCode = 0 AND GrpcStatus <= 0)")} AS ServerErrors,
+            {Count(weighted, "GrpcStatus > 0")} AS GrpcErrors,
+            {Count(weighted, "Mtls")} AS MtlsRequests,
+            sum(BytesReceived{(weighted ? " * AdjustedCount" : "")}) AS BytesReceived,
+            sum(BytesSent{(weighted ? " * AdjustedCount" : "")}) AS BytesSent,
+            quantilesTDigestState({LatencyQuantiles})(Duration / 1e6) AS LatencyMillis,
+            {LatencyHistogramState(LatencyBucketsMillis, weighted)} AS LatencyBuckets
+        FROM `{c.Database}`.{Requests.Name}
+        """;
+
+    /// <summary>The requests (where <paramref name="condition"/> holds), each once or by its AdjustedCount.</summary>
+    internal static string Count(bool weighted, string? condition = null) => (weighted, condition) switch
+    {
+        (false, null) => "count()",
+        (false, _) => $"countIf({condition})",
+        (true, null) => "sum(AdjustedCount)",
+        (true, _) => $"sumIf(AdjustedCount, {condition})",
+    };
+
+    /// <summary>The edge and workload rollups' views, replaced by ones that count requests by AdjustedCount; the rollups keep their rows.</summary>
+    internal static IEnumerable<string> WeightedViews(SchemaContext c) =>
+        EdgeRollups.Select(r => (r.Table, Select: RollupSelect(c, r.WindowSeconds, EdgeKeys, weighted: true), Keys: EdgeKeys))
+            .Concat(WorkloadRollups.Select(r => (r.Table, Select: RollupSelect(c, r.WindowSeconds, WorkloadKeys, weighted: true), Keys: WorkloadKeys)))
+            .SelectMany(r => ReplacedView(c, r.Table, r.Select, r.Keys));
+
     /// <summary>A cumulative latency histogram state over mesh_requests' Duration: per bound, the requests that took at most that many ms, then all.</summary>
-    internal static string LatencyHistogramState(IReadOnlyList<double> boundsMillis) =>
-        $"sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b), [{string.Join(", ", boundsMillis)}, inf]))";
+    internal static string LatencyHistogramState(IReadOnlyList<double> boundsMillis, bool weighted) =>
+        $"sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b){(weighted ? " * AdjustedCount" : "")}, [{string.Join(", ", boundsMillis)}, inf]))";
+
+    /// <summary>A rollup's view dropped and made again with <paramref name="select"/> (inserts in between are not rolled up: migrations run before ingest starts).</summary>
+    internal static IEnumerable<string> ReplacedView(SchemaContext c, string table, string select, string keys)
+    {
+        yield return $"DROP VIEW IF EXISTS `{c.Database}`.{table}_mv";
+        yield return View(c, table, select, keys);
+    }
 
     /// <summary>The materialized view that keeps a rollup fed from mesh_requests, and the statement that fills it from the requests already stored.</summary>
     internal static IEnumerable<string> FedFromRequests(SchemaContext c, string table, string select, string keys)
     {
-        yield return $"""
-            CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
-            AS {select}
-            GROUP BY Window, {keys}
-            """;
+        yield return View(c, table, select, keys);
         yield return $"""
             INSERT INTO `{c.Database}`.{table}
             {select}
             GROUP BY Window, {keys}
             """;
     }
+
+    private static string View(SchemaContext c, string table, string select, string keys) => $"""
+        CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{table}_mv TO `{c.Database}`.{table}
+        AS {select}
+        GROUP BY Window, {keys}
+        """;
 }

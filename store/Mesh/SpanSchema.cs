@@ -52,7 +52,7 @@ public static class SpanSchema
 
     /// <summary>One row per classified span or pair: the request it is (or would be), and the step's progress.</summary>
     public static readonly TableSpec Outcomes = new("span_call_outcomes",
-        $"Outcome, CallerSpanId, CalleeSpanId, {MeshSchema.Requests.Columns}, SpansThrough, SpanSinglesThrough");
+        $"Outcome, CallerSpanId, CalleeSpanId, {MeshSchema.Requests.Columns}, AdjustedCount, SpansThrough, SpanSinglesThrough");
 
     private const string Text = "LowCardinality(String) CODEC(ZSTD(1))";
 
@@ -93,7 +93,7 @@ public static class SpanSchema
         """,
         $"""
         CREATE MATERIALIZED VIEW IF NOT EXISTS `{c.Database}`.{Calls.Name}_mv TO `{c.Database}`.{Calls.Name}
-        AS {CallsSelect(c.Database)}
+        AS {CallsSelect(c.Database, adjustedCount: false)}
         """,
         $"""
         ALTER TABLE `{c.Database}`.{MeshSchema.Requests.Name}
@@ -124,12 +124,57 @@ public static class SpanSchema
     ]);
 
     /// <summary>
+    /// A sampled span stands for more requests than itself: as many as its adjusted count, the
+    /// inverse of the probability it was sampled with, which OpenTelemetry's probability sampling
+    /// writes into the trace state as a rejection threshold (<c>ot=th:…</c>, 1 to 14 hex digits of
+    /// a 56-bit number, trailing zeros left out: <c>th:0</c> keeps everything, <c>th:c</c> a
+    /// quarter). Spans carry it from here into mesh_requests, whose views count requests by it, so
+    /// an edge seen only in sampled traces shows the traffic it had, not the sample's. The views of
+    /// earlier versions counted one per span and are replaced; the rollups keep their rows.
+    /// </summary>
+    internal static Migration AdjustedCountMigration { get; } = new(8, "sampled spans count as the requests they stand for (adjusted count from the trace state)", c =>
+    [
+        .. new[] { Calls.Name, Outcomes.Name, MeshSchema.Requests.Name }.Select(table =>
+            $"ALTER TABLE `{c.Database}`.{table} ADD COLUMN IF NOT EXISTS AdjustedCount UInt32 DEFAULT 1 CODEC(ZSTD(1))"),
+        $"DROP VIEW IF EXISTS `{c.Database}`.{Calls.Name}_mv",
+        $"""
+        CREATE MATERIALIZED VIEW `{c.Database}`.{Calls.Name}_mv TO `{c.Database}`.{Calls.Name}
+        AS {CallsSelect(c.Database, adjustedCount: true)}
+        """,
+        $"DROP VIEW IF EXISTS `{c.Database}`.{Outcomes.Name}_mv",
+        $"""
+        CREATE MATERIALIZED VIEW `{c.Database}`.{Outcomes.Name}_mv TO `{c.Database}`.{MeshSchema.Requests.Name}
+        AS SELECT {MeshSchema.Requests.Columns}, AdjustedCount, SpansThrough, SpanSinglesThrough
+        FROM `{c.Database}`.{Outcomes.Name}
+        WHERE Outcome IN ({string.Join(", ", SpanOutcome.Requests.Select(o => $"'{o}'"))})
+        """,
+        .. MeshSchema.WeightedViews(c),
+        .. Slo.SloSchema.WeightedViews(c),
+    ]);
+
+    /// <summary>The th value of the trace state's ot entry (W3C list members, optional spaces around them), or ''; most spans have no trace state, and skip the regex.</summary>
+    private const string ThresholdHex = "if(position(TraceState, 'th:') = 0, '', extract(TraceState, '(?:^|,)[ \t]*ot=(?:[^,]*;)?th:([0-9a-f]+)(?:;|,|[ \t]|$)'))";
+
+    /// <summary>
+    /// The adjusted count of a span from its trace state: 2^56 / (2^56 − threshold), rounded; 1
+    /// when the trace state names no threshold or an invalid one.
+    /// </summary>
+    internal const string AdjustedCount = """
+        toUInt32(if(threshold_hex = '' OR length(threshold_hex) > 14, 1,
+            least(4294967295, round(pow(2, 56) / (pow(2, 56) - toFloat64(reinterpretAsUInt64(reverse(unhex(leftPad(rightPad(threshold_hex, 14, '0'), 16, '0'))))))))))
+        """;
+
+    /// <summary>
     /// Reads a span's call out of its attributes (OpenTelemetry semantic conventions, current names
     /// first, then the older ones SDKs still send). Missing values are 'unknown' for peers, '' for
     /// request fields, 0 for a status, -1 for a gRPC status.
     /// </summary>
-    private static string CallsSelect(string database) => $"""
-        WITH
+    private static string CallsSelect(string database, bool adjustedCount)
+    {
+        var threshold = adjustedCount ? $" {ThresholdHex} AS threshold_hex," : "";
+        var adjusted = adjustedCount ? $", {AdjustedCount} AS AdjustedCount" : "";
+        return $"""
+        WITH{threshold}
             SpanKind IN ('Client', 'Producer') AS caller,
             {First(A("db.system.name"), A("db.system"))} AS db_system,
             {First(A("db.namespace"), A("db.name"))} AS db_name,
@@ -174,10 +219,11 @@ public static class SpanSchema
             toUInt64OrZero({First(A("http.request.body.size"), A("http.request_content_length"))}) AS BytesReceived,
             toUInt64OrZero({First(A("http.response.body.size"), A("http.response_content_length"))}) AS BytesSent,
             -- A server that answers 4xx did its job (semantic conventions): only its caller may call that an error.
-            (StatusCode = 'Error' AND NOT (NOT caller AND status BETWEEN 400 AND 499)) OR status >= 500 AS Error
+            (StatusCode = 'Error' AND NOT (NOT caller AND status BETWEEN 400 AND 499)) OR status >= 500 AS Error{adjusted}
         FROM `{database}`.{OtelSchema.Traces.Name}
         WHERE SpanKind IN ('Server', 'Client', 'Producer', 'Consumer')
         """;
+    }
 
     /// <summary>host[:port] of a URL, '' when it has no host.</summary>
     private static string UrlAuthority(string url) =>

@@ -93,19 +93,24 @@ public static class SloSchema
             {c.Ttl("Window", c.Retention.Rollups)}
             SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
             """;
-        var select = $"""
-            SELECT
-                toStartOfInterval(Timestamp, INTERVAL {windowSeconds} SECOND) AS Window,
-                DestinationNamespace, DestinationService, DestinationWorkload, DestinationVersion, Origin, Protocol,
-                {RouteExpression} AS Route,
-                Method, ResponseCode, GrpcStatus,
-                count() AS Requests,
-                {MeshSchema.LatencyHistogramState(LatencyBoundsMillis)} AS LatencyBuckets
-            FROM `{c.Database}`.{MeshSchema.Requests.Name}
-            """;
-        foreach (var statement in MeshSchema.FedFromRequests(c, table, select, keys))
+        foreach (var statement in MeshSchema.FedFromRequests(c, table, RollupSelect(c, windowSeconds, weighted: false), keys))
         {
             yield return statement;
         }
     }
+
+    /// <summary>The SLI rollups' views, replaced by ones that count requests by AdjustedCount (see SpanSchema.AdjustedCountMigration).</summary>
+    internal static IEnumerable<string> WeightedViews(SchemaContext c) =>
+        SliRollups.SelectMany(r => MeshSchema.ReplacedView(c, r.Table, RollupSelect(c, r.WindowSeconds, weighted: true), string.Join(", ", SliKeys)));
+
+    private static string RollupSelect(SchemaContext c, int windowSeconds, bool weighted) => $"""
+        SELECT
+            toStartOfInterval(Timestamp, INTERVAL {windowSeconds} SECOND) AS Window,
+            DestinationNamespace, DestinationService, DestinationWorkload, DestinationVersion, Origin, Protocol,
+            {RouteExpression} AS Route,
+            Method, ResponseCode, GrpcStatus,
+            {MeshSchema.Count(weighted)} AS Requests,
+            {MeshSchema.LatencyHistogramState(LatencyBoundsMillis, weighted)} AS LatencyBuckets
+        FROM `{c.Database}`.{MeshSchema.Requests.Name}
+        """;
 }

@@ -207,7 +207,7 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
                     ARRAY JOIN ends AS e
                     GROUP BY Side, TraceId, SpanId, Block
                 )
-            SELECT '{{SpanOutcome.Paired}}', c.SpanId, s.SpanId, {{PairColumns()}}, {{marks}}
+            SELECT '{{SpanOutcome.Paired}}', c.SpanId, s.SpanId, {{PairColumns()}}, s.AdjustedCount, {{marks}}
             FROM {{PairJoin}}
             WHERE {{Reach}} AND greatest(s.Block, c.Block) > {spans_from:UInt64} AND least(s.Block, c.Block) > {singles_from:UInt64}
             UNION ALL
@@ -215,7 +215,7 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
                            p.Block != 0, '{{SpanOutcome.Late}}',
                            x.Side = 'caller' AND x.PeerKind != 'unknown', '{{SpanOutcome.Virtual}}',
                            '{{SpanOutcome.Unpaired}}'),
-                   if(x.Side = 'caller', x.SpanId, ''), if(x.Side = 'callee', x.SpanId, ''), {{SingleColumns()}}, {{marks}}
+                   if(x.Side = 'caller', x.SpanId, ''), if(x.Side = 'callee', x.SpanId, ''), {{SingleColumns()}}, x.AdjustedCount, {{marks}}
             FROM calls AS x
             LEFT JOIN partners AS p ON x.Side = p.Side AND x.TraceId = p.TraceId AND x.SpanId = p.SpanId AND x.Block = p.Block
             WHERE (x.Block > {spans_from:UInt64} AND (NOT x.Linkable OR (p.Block != 0 AND p.Newest <= {singles_from:UInt64})))
@@ -223,7 +223,11 @@ public sealed class SpanPairing(IClickHouseTransport store, string database, Spa
             """;
     }
 
-    /// <summary>A pair is a request from the caller's service to the callee's, measured on the callee's side as proxies' are.</summary>
+    /// <summary>
+    /// A pair is a request from the caller's service to the callee's, measured on the callee's side
+    /// as proxies' are; it counts as the callee span's adjusted count (both sides of a call share
+    /// the trace's sampling decision).
+    /// </summary>
     private static string PairColumns() => Columns(column => column switch
     {
         "Timestamp" or "TraceId" or "Duration" => $"s.{column}",

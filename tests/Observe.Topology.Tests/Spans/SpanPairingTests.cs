@@ -339,6 +339,51 @@ public sealed class SpanPairingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sampled_span_counts_as_the_requests_it_stands_for_in_the_requests_and_every_rollup()
+    {
+        // Sampled at a quarter (rejection threshold 0xc0000000000000 of 2^56), as both sides of the call say.
+        const string Quarter = "ot=th:c;rv:abcdefabcdef12,vendor=1";
+        await WriteAsync(Server(1, parent: 0, Frontend, HttpCall) with { TraceState = Quarter },
+            Client(2, parent: 1, Frontend, HttpCall) with { TraceState = Quarter },
+            Server(3, parent: 2, Reviews, HttpCall, status: "Error") with { TraceState = Quarter });
+        await WriteAsync(Server(4, parent: 0, Reviews, HttpCall));
+
+        await Pairing().PairAsync();
+
+        Assert.Equal("frontend-v1\treviews-v2\t4\nuser\tfrontend-v1\t4\nuser\treviews-v2\t1",
+            await QueryAsync("SELECT SourceWorkload, DestinationWorkload, AdjustedCount FROM {db}.mesh_requests ORDER BY ALL"));
+        Assert.Equal(
+            // Every span took 10 ms: the buckets from 10 ms on count it.
+            "frontend-v1\treviews-v2\t4\t4\t[0,0,0,4,4,4,4,4,4,4,4,4,4,4,4]\n" +
+            "user\tfrontend-v1\t4\t0\t[0,0,0,4,4,4,4,4,4,4,4,4,4,4,4]\n" +
+            "user\treviews-v2\t1\t0\t[0,0,0,1,1,1,1,1,1,1,1,1,1,1,1]",
+            await QueryAsync("""
+                SELECT SourceWorkload, DestinationWorkload, sum(Requests), sum(Errors), sumForEachMerge(LatencyBuckets)
+                FROM {db}.mesh_edges_10s GROUP BY ALL ORDER BY ALL
+                """));
+        Assert.Equal("frontend-v1\t4\nreviews-v2\t5", await QueryAsync("SELECT DestinationWorkload, sum(Requests) FROM {db}.mesh_workloads_1m GROUP BY ALL ORDER BY ALL"));
+        Assert.Equal("frontend-v1\t4\nreviews-v2\t5", await QueryAsync("SELECT DestinationWorkload, sum(Requests) FROM {db}.mesh_sli_1m GROUP BY ALL ORDER BY ALL"));
+    }
+
+    [Theory]
+    [InlineData("", 1)]
+    [InlineData("ot=th:0", 1)]
+    [InlineData("ot=th:8", 2)]
+    [InlineData("ot=rv:abcdefabcdef12;th:c", 4)]
+    [InlineData("vendor=x, ot=th:e6666666666666 ,other=y", 10)]
+    [InlineData("ot=p:8;th:fff", 4096)]
+    [InlineData("ot=th:zz", 1)]
+    [InlineData("ot=th:123456789abcdef", 1)]
+    [InlineData("xot=th:8", 1)]
+    [InlineData("ot=xth:8", 1)]
+    public async Task The_adjusted_count_is_read_from_the_trace_states_ot_threshold(string traceState, int expected)
+    {
+        await WriteAsync(Server(1, parent: 0, Frontend, HttpCall) with { TraceState = traceState });
+
+        Assert.Equal($"{expected}", await QueryAsync("SELECT AdjustedCount FROM {db}.span_calls"));
+    }
+
+    [Fact]
     public void Options_name_what_is_wrong()
     {
         var e = Assert.Throws<ArgumentException>(() => new SpanPairingOptions { Lag = TimeSpan.Zero }.Validate());
@@ -357,7 +402,10 @@ public sealed class SpanPairingTests : IAsyncLifetime
 
     private static string Peer(string side) => string.Join(", ", new[] { "Workload", "Namespace", "Service", "Version", "Cluster", "Zone", "Kind" }.Select(f => side + f));
 
-    private sealed record Span(int Id, int Parent, string Kind, Dictionary<string, string> Resource, Dictionary<string, string> Attributes, int Millis, string Status);
+    private sealed record Span(int Id, int Parent, string Kind, Dictionary<string, string> Resource, Dictionary<string, string> Attributes, int Millis, string Status)
+    {
+        public string TraceState { get; init; } = "";
+    }
 
     private static Span Client(int id, int parent, Dictionary<string, string> resource, Dictionary<string, string> attributes, int millis = 10, string status = "Unset", string kind = "Client") =>
         new(id, parent, kind, resource, attributes, millis, status);
@@ -380,7 +428,7 @@ public sealed class SpanPairingTests : IAsyncLifetime
             w.String(_trace);
             w.String(SpanId(span.Id));
             w.String(SpanId(span.Parent));
-            w.String("");
+            w.String(span.TraceState);
             w.String($"span {span.Id}");
             w.String(span.Kind);
             w.String(span.Resource.GetValueOrDefault("service.name", ""));
