@@ -86,7 +86,7 @@ internal sealed partial class DemoService(DemoMesh mesh, CollectorOptions collec
 
     private async Task SendTracesAsync(Uri uri, IReadOnlyList<DemoCall> calls, CancellationToken cancellationToken)
     {
-        var export = TraceBatch.Encode(calls);
+        var export = TraceBatch.Encode(calls, mesh.Traffic.Sampling);
         if (export.ResourceSpans.Count == 0)
         {
             return;

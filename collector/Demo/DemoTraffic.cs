@@ -8,6 +8,9 @@ namespace Observe.Collector.Demo;
 /// </summary>
 internal sealed class DemoTraffic(DemoOptions options, Random random)
 {
+    /// <summary>Which requests send spans: Demo:SampleShare of them, decided by their trace ids.</summary>
+    public TraceSampling Sampling { get; } = TraceSampling.ForShare(options.SampleShare);
+
     private double _carry;
 
     /// <summary>A hop before its timing is known.</summary>
@@ -43,7 +46,7 @@ internal sealed class DemoTraffic(DemoOptions options, Random random)
         {
             var start = from + (to - from) * random.NextDouble();
             var traceId = Hex(16);
-            calls.Add(Realize(plan, null, null, traceId, random.NextDouble() < options.SampleShare, start, moment, pods, utilisation));
+            calls.Add(Realize(plan, null, null, traceId, Sampling.Keeps(traceId), start, moment, pods, utilisation));
         }
         return calls;
     }

@@ -11,10 +11,12 @@ namespace Observe.Collector.Demo;
 /// The OTLP spans of a batch's sampled requests, as instrumented services would export them:
 /// per hop the caller's client span and the callee's server span (its child), a root server
 /// span at the gateway, and the ratings' client span to MySQL; grouped by the pod that emits them.
+/// Each says in its trace state how it was sampled, so the requests seen only in traces (from the
+/// user, to the database) count as many as were made.
 /// </summary>
 internal static class TraceBatch
 {
-    public static ExportTraceServiceRequest Encode(IEnumerable<DemoCall> roots)
+    public static ExportTraceServiceRequest Encode(IEnumerable<DemoCall> roots, TraceSampling sampling)
     {
         var byPod = new Dictionary<string, ScopeSpans>(StringComparer.Ordinal);
         var request = new ExportTraceServiceRequest();
@@ -33,7 +35,7 @@ internal static class TraceBatch
         {
             if (call.Caller is { } caller)
             {
-                var client = NewSpan(call, call.ClientSpanId, call.ParentSpanId, SpanKind.Client, call.Start, call.Duration + TimeSpan.FromMilliseconds(0.2));
+                var client = NewSpan(call, call.ClientSpanId, call.ParentSpanId, SpanKind.Client, call.Start, call.Duration + TimeSpan.FromMilliseconds(0.2), sampling);
                 if (call.Callee is { } target)
                 {
                     client.Name = $"GET {target.Workload.App}";
@@ -53,7 +55,7 @@ internal static class TraceBatch
             if (call.Callee is { Pod: not null } callee)
             {
                 var server = NewSpan(call, call.ServerSpanId, call.Caller is null ? null : call.ClientSpanId, SpanKind.Server,
-                    call.Start + TimeSpan.FromMilliseconds(0.1), call.Duration);
+                    call.Start + TimeSpan.FromMilliseconds(0.1), call.Duration, sampling);
                 server.Name = $"GET {AccessLogBatch.PathOf(callee.Workload)}";
                 server.Attributes.Add(Text("http.request.method", "GET"));
                 server.Attributes.Add(Text("url.path", AccessLogBatch.PathOf(callee.Workload)));
@@ -64,13 +66,14 @@ internal static class TraceBatch
         return request;
     }
 
-    private static Span NewSpan(DemoCall call, string spanId, string? parentId, Span.Types.SpanKind kind, DateTimeOffset start, TimeSpan duration)
+    private static Span NewSpan(DemoCall call, string spanId, string? parentId, Span.Types.SpanKind kind, DateTimeOffset start, TimeSpan duration, TraceSampling sampling)
     {
         var startNanos = (ulong)(start.ToUnixTimeMilliseconds() * 1_000_000L + start.Ticks % TimeSpan.TicksPerMillisecond * 100);
         var span = new Span
         {
             TraceId = ByteString.CopyFrom(Convert.FromHexString(call.TraceId)),
             SpanId = ByteString.CopyFrom(Convert.FromHexString(spanId)),
+            TraceState = sampling.TraceState,
             Kind = kind,
             StartTimeUnixNano = startNanos,
             EndTimeUnixNano = startNanos + (ulong)(duration.Ticks * 100),

@@ -45,11 +45,14 @@ public sealed class DemoBatchTests
     {
         var calls = Generate(out var hops);
 
-        var export = TraceBatch.Encode(calls);
+        var export = TraceBatch.Encode(calls, TraceSampling.ForShare(0.5));
 
         var spans = export.ResourceSpans.SelectMany(r => r.ScopeSpans.SelectMany(s => s.Spans.Select(span => (Resource: r.Resource, Span: span)))).ToList();
         var sampled = hops.Where(h => h.Sampled).ToList();
         Assert.NotEmpty(sampled);
+        // Half of the traces, by the randomness in their ids, and every span says so.
+        Assert.All(hops, h => Assert.Equal(h.Sampled, Convert.ToUInt64(h.TraceId[^14..], 16) >= 1UL << 55));
+        Assert.All(spans, s => Assert.Equal("ot=th:8", s.Span.TraceState));
         Assert.Equal(sampled.Count(h => h.Callee is not null) + sampled.Count(h => h.Caller is not null), spans.Count);
         var byId = spans.ToDictionary(s => Convert.ToHexStringLower(s.Span.SpanId.Span));
         foreach (var hop in sampled.Where(h => h.Callee is not null && h.Caller is not null))

@@ -55,6 +55,19 @@ public sealed class DemoMeshTests : IAsyncLifetime
         }, Timeout);
         Assert.True(steady, $"missing: {string.Join(", ", expected.Where(e => !edges.Contains(e)))}; edges: {string.Join(", ", edges)}");
         Assert.DoesNotContain(edges, e => e.Contains("workload:demo/istio-system", StringComparison.Ordinal));
+
+        // Users' requests to the gateway are seen in sampled traces only (no proxy logs that hop),
+        // yet count as many as the gateway's proxy forwarded: each span says it stands for 1 / 0.2.
+        var arrived = 0L;
+        var forwarded = 0L;
+        var counted = await Loopback.EventuallyAsync(async () =>
+        {
+            var requests = await EdgeRequestsAsync(TimeSpan.FromMinutes(2));
+            arrived = requests.GetValueOrDefault("user:unknown/unknown/user@unknown>gateway:demo/istio-system/istio-ingressgateway@a");
+            forwarded = requests.GetValueOrDefault("gateway:demo/istio-system/istio-ingressgateway@a>workload:demo/bookinfo/productpage-v1@a");
+            return forwarded >= 200 && arrived >= 0.6 * forwarded && arrived <= 1.6 * forwarded;
+        }, Timeout);
+        Assert.True(counted, $"users → gateway@a {arrived} requests, gateway@a → productpage@a {forwarded}");
         using (var stats = JsonDocument.Parse(await _server.Api.GetStringAsync("/api/v1/stats")))
         {
             var totals = stats.RootElement.GetProperty("ingest").GetProperty("totals");
@@ -125,6 +138,13 @@ public sealed class DemoMeshTests : IAsyncLifetime
         using var graph = JsonDocument.Parse(await _server.Api.GetStringAsync($"/api/v1/topology?from={DateTimeOffset.UtcNow.AddSeconds(-20).ToUnixTimeMilliseconds()}"));
         Assert.Contains(graph.RootElement.GetProperty("edges").EnumerateArray(), e => e.GetProperty("crossZone").GetBoolean()
             && e.GetProperty("source").GetString() == "workload:demo/bookinfo/productpage-v1@a");
+    }
+
+    private async Task<Dictionary<string, long>> EdgeRequestsAsync(TimeSpan range)
+    {
+        using var graph = JsonDocument.Parse(await _server.Api.GetStringAsync($"/api/v1/topology?from={DateTimeOffset.UtcNow.Subtract(range).ToUnixTimeMilliseconds()}"));
+        return graph.RootElement.GetProperty("edges").EnumerateArray()
+            .ToDictionary(e => $"{e.GetProperty("source").GetString()}>{e.GetProperty("target").GetString()}", e => e.GetProperty("traffic").GetProperty("requests").GetInt64());
     }
 
     private async Task<HashSet<string>> EdgesAsync(TimeSpan range)
