@@ -44,7 +44,17 @@ internal sealed class StoreWorkloadSignals(IClickHouseTransport store, string da
             .Add("lookFrom", end - Math.Max(shortSeconds, longSeconds) - (long)DataLookBehind.TotalSeconds);
         const string InShort = "Window >= toDateTime({shortFrom:Int64})";
         const string InLong = "Window >= toDateTime({longFrom:Int64})";
+        // A series (version, zone) that proxies logged is read from their record alone: its span
+        // pairs describe the same requests again (and, sampled, count by adjusted count).
+        const string Series = "(Window, DestinationVersion, DestinationZone, DestinationCluster)";
         var sql = $$"""
+            WITH proxied AS (
+                SELECT {{Series}}
+                FROM `{{database}}`.{{Table}}
+                WHERE DestinationWorkload = {name:String} AND DestinationNamespace = {namespace:String}
+                  AND Window >= toDateTime({lookFrom:Int64}) AND Window < toDateTime({end:Int64})
+                GROUP BY {{Series}}
+                HAVING sumIf(Requests, Origin = 'accesslog') > 0)
             SELECT sumIf(Requests, {{InShort}}),
                    sumIf(Requests, {{InLong}}),
                    sumIf(ServerErrors, {{InLong}}),
@@ -55,6 +65,7 @@ internal sealed class StoreWorkloadSignals(IClickHouseTransport store, string da
             FROM `{{database}}`.{{Table}}
             WHERE DestinationWorkload = {name:String} AND DestinationNamespace = {namespace:String}
               AND Window >= toDateTime({lookFrom:Int64}) AND Window < toDateTime({end:Int64})
+              AND (Origin = 'accesslog') = ({{Series}} IN proxied)
             """;
         var f = await store.QueryRowAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
         var newest = TabSeparated.Long(f[6]);

@@ -223,11 +223,14 @@ public static class MeshSchema
     internal static string LatencyHistogramState(IReadOnlyList<double> boundsMillis, bool weighted) =>
         $"sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b){(weighted ? " * AdjustedCount" : "")}, [{string.Join(", ", boundsMillis)}, inf]))";
 
-    /// <summary>A rollup's view dropped and made again with <paramref name="select"/> (inserts in between are not rolled up: migrations run before ingest starts).</summary>
+    /// <summary>A rollup's view given <paramref name="select"/> in place of its query, without a moment in which inserts pass unseen.</summary>
     internal static IEnumerable<string> ReplacedView(SchemaContext c, string table, string select, string keys)
     {
-        yield return $"DROP VIEW IF EXISTS `{c.Database}`.{table}_mv";
-        yield return View(c, table, select, keys);
+        yield return $"""
+            ALTER TABLE `{c.Database}`.{table}_mv MODIFY QUERY
+            {select}
+            GROUP BY Window, {keys}
+            """;
     }
 
     /// <summary>The materialized view that keeps a rollup fed from mesh_requests, and the statement that fills it from the requests already stored.</summary>

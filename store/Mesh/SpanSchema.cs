@@ -130,21 +130,20 @@ public static class SpanSchema
     /// a 56-bit number, trailing zeros left out: <c>th:0</c> keeps everything, <c>th:c</c> a
     /// quarter). Spans carry it from here into mesh_requests, whose views count requests by it, so
     /// an edge seen only in sampled traces shows the traffic it had, not the sample's. The views of
-    /// earlier versions counted one per span and are replaced; the rollups keep their rows.
+    /// earlier versions counted one per span; their queries are changed in place (no gap in which
+    /// an insert would pass unseen, should another replica be ingesting), and the rollups keep their rows.
     /// </summary>
     internal static Migration AdjustedCountMigration { get; } = new(8, "sampled spans count as the requests they stand for (adjusted count from the trace state)", c =>
     [
         .. new[] { Calls.Name, Outcomes.Name, MeshSchema.Requests.Name }.Select(table =>
             $"ALTER TABLE `{c.Database}`.{table} ADD COLUMN IF NOT EXISTS AdjustedCount UInt32 DEFAULT 1 CODEC(ZSTD(1))"),
-        $"DROP VIEW IF EXISTS `{c.Database}`.{Calls.Name}_mv",
         $"""
-        CREATE MATERIALIZED VIEW `{c.Database}`.{Calls.Name}_mv TO `{c.Database}`.{Calls.Name}
-        AS {CallsSelect(c.Database, adjustedCount: true)}
+        ALTER TABLE `{c.Database}`.{Calls.Name}_mv MODIFY QUERY
+        {CallsSelect(c.Database, adjustedCount: true)}
         """,
-        $"DROP VIEW IF EXISTS `{c.Database}`.{Outcomes.Name}_mv",
         $"""
-        CREATE MATERIALIZED VIEW `{c.Database}`.{Outcomes.Name}_mv TO `{c.Database}`.{MeshSchema.Requests.Name}
-        AS SELECT {MeshSchema.Requests.Columns}, AdjustedCount, SpansThrough, SpanSinglesThrough
+        ALTER TABLE `{c.Database}`.{Outcomes.Name}_mv MODIFY QUERY
+        SELECT {MeshSchema.Requests.Columns}, AdjustedCount, SpansThrough, SpanSinglesThrough
         FROM `{c.Database}`.{Outcomes.Name}
         WHERE Outcome IN ({string.Join(", ", SpanOutcome.Requests.Select(o => $"'{o}'"))})
         """,
@@ -156,13 +155,19 @@ public static class SpanSchema
     private const string ThresholdHex = "if(position(TraceState, 'th:') = 0, '', extract(TraceState, '(?:^|,)[ \t]*ot=(?:[^,]*;)?th:([0-9a-f]+)(?:;|,|[ \t]|$)'))";
 
     /// <summary>
-    /// The adjusted count of a span from its trace state: 2^56 / (2^56 − threshold), rounded; 1
-    /// when the trace state names no threshold or an invalid one.
+    /// The adjusted count of a span from its trace state, 2^56 / (2^56 − threshold) (to six
+    /// decimals), in whole requests: a fraction f is rounded up with probability f, so that sums
+    /// stay true to it (a share of 0.75 is 1.33 requests a span, not 1); 1 when the trace state
+    /// names no threshold or an invalid one.
     /// </summary>
-    internal const string AdjustedCount = """
+    private const string AdjustedCount = """
         toUInt32(if(threshold_hex = '' OR length(threshold_hex) > 14, 1,
-            least(4294967295, round(pow(2, 56) / (pow(2, 56) - toFloat64(reinterpretAsUInt64(reverse(unhex(leftPad(rightPad(threshold_hex, 14, '0'), 16, '0'))))))))))
+            least(4294967295, floor(adjusted) + (rand() / 4294967296 < adjusted - floor(adjusted)))))
         """;
+
+    /// <summary>The adjusted count as a real number, from the threshold's hex digits (trailing zeros implied).</summary>
+    private const string Adjusted =
+        "round(pow(2, 56) / (pow(2, 56) - toFloat64(reinterpretAsUInt64(reverse(unhex(leftPad(rightPad(threshold_hex, 14, '0'), 16, '0')))))), 6)";
 
     /// <summary>
     /// Reads a span's call out of its attributes (OpenTelemetry semantic conventions, current names
@@ -171,7 +176,7 @@ public static class SpanSchema
     /// </summary>
     private static string CallsSelect(string database, bool adjustedCount)
     {
-        var threshold = adjustedCount ? $" {ThresholdHex} AS threshold_hex," : "";
+        var threshold = adjustedCount ? $" {ThresholdHex} AS threshold_hex, {Adjusted} AS adjusted," : "";
         var adjusted = adjustedCount ? $", {AdjustedCount} AS AdjustedCount" : "";
         return $"""
         WITH{threshold}

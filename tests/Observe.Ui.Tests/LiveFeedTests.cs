@@ -20,7 +20,7 @@ public sealed partial class LiveFeedTests(ObserveUi ui, ITestOutputHelper output
     {
         var hub = new HubTap();
         await using var session = await BrowserSession.OpenAsync(ui, output, prepare: page => page.RouteWebSocketAsync(HubTap.IsHub, hub.Route));
-        var applied = await AppliedAsync(session, after: -1);
+        await AppliedAsync(session, after: -1);
         await Until(() => hub.Count("diff") >= 1, "a first diff");
 
         // A diff lost on the way: the next one does not follow, so the page starts over.
@@ -30,16 +30,29 @@ public sealed partial class LiveFeedTests(ObserveUi ui, ITestOutputHelper output
         await Until(() => hub.DroppedSequence is not null, "a diff to drop");
         await Until(() => hub.Count("Subscribe") > subscribes && hub.Count("snapshot") > snapshots, "a new subscription and snapshot after the gap");
         Assert.Equal(1, hub.Connections);
-        applied = await AppliedAsync(session, after: hub.DroppedSequence!.Value);
+        var applied = await GoesOnAsync(session, hub, after: hub.DroppedSequence!.Value);
 
         // The connection cut: the client reconnects on a new socket and subscribes again.
         subscribes = hub.Count("Subscribe");
         snapshots = hub.Count("snapshot");
         await hub.CutAsync();
         await Until(() => hub.Connections >= 2 && hub.Count("Subscribe") > subscribes && hub.Count("snapshot") > snapshots, "a reconnect, subscription and snapshot after the cut");
-        await AppliedAsync(session, after: applied);
+        await GoesOnAsync(session, hub, after: applied);
         await Expect(session.ByTestId("live-status")).ToContainTextAsync("live");
         session.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// Waits for the new snapshot to show (a sequence past <paramref name="after"/>), then for a diff
+    /// applied on top of it: the status moves on again with no new subscription in between.
+    /// </summary>
+    private static async Task<long> GoesOnAsync(BrowserSession session, HubTap hub, long after)
+    {
+        var subscribes = hub.Count("Subscribe");
+        var snapshot = await AppliedAsync(session, after);
+        var applied = await AppliedAsync(session, snapshot);
+        Assert.Equal(subscribes, hub.Count("Subscribe"));
+        return applied;
     }
 
     /// <summary>Waits until the status names an applied graph (snapshot or diff) later than <paramref name="after"/>; returns its sequence.</summary>

@@ -467,7 +467,7 @@ async function main() {
         const t1 = performance.now();
         cy.batch(() => cy.edges().forEach((e) => {
           const rps = rnd() * 1000;
-          e.data({ label: rate(rps), w: Math.round(10 * (1 + Math.log10(1 + rps))) / 10 });
+          e.data({ label: rate(rps), w: Math.round(10 * (1 + Math.min(7, 1.6 * Math.log10(1 + rps)))) / 10 });
         }));
         await paint();
         repaints.push(performance.now() - t1);

@@ -43,6 +43,20 @@ public sealed class StoreWorkloadSignalsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_its_proxies_logged_is_read_from_their_record_and_not_again_from_its_span_pairs()
+    {
+        // One window of v1 in zone-a, both logged and traced; v1 in zone-b traced only.
+        await _data.AddAsync(End.AddSeconds(-5), 30, Peer("cart"));
+        await _data.AddAsync(End.AddSeconds(-5), 28, Peer("cart"), status: 503, origin: MeshOrigin.Span);
+        await _data.AddAsync(End.AddSeconds(-5), 6, Peer("cart", zone: "zone-b"), origin: MeshOrigin.Span);
+
+        var r = await ReadAsync();
+
+        Assert.Equal(36 / 30.0, r.RateShort!.Value, 9);
+        Assert.Equal(0.0, r.ErrorRatio!.Value, 9);
+    }
+
+    [Fact]
     public async Task Other_workloads_and_the_same_name_in_another_namespace_are_left_out()
     {
         await _data.AddAsync(End.AddSeconds(-15), 30, Peer("cart"));

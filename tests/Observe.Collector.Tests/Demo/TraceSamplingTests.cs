@@ -10,6 +10,7 @@ public sealed class TraceSamplingTests
     [InlineData(0.25, "ot=th:c")]
     [InlineData(0.1, "ot=th:e6666666666666")]
     [InlineData(0.001, "ot=th:ffbe76c8b43958")]
+    [InlineData(0.0, "")]
     public void The_trace_state_names_the_rejection_threshold_of_the_share(double share, string traceState) =>
         Assert.Equal(traceState, TraceSampling.ForShare(share).TraceState);
 

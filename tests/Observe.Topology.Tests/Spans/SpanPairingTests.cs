@@ -384,6 +384,19 @@ public sealed class SpanPairingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_adjusted_count_that_is_no_whole_number_is_kept_true_in_sums()
+    {
+        // Sampled at three quarters (threshold 0x40000000000000): 1⅓ requests a span, 4,000 for 3,000 spans.
+        await WriteAsync([.. Enumerable.Range(1, 3000).Select(i => Server(i, parent: 0, Frontend, HttpCall) with { TraceState = "ot=th:4" })]);
+
+        var counts = await QueryAsync("SELECT sum(AdjustedCount), min(AdjustedCount), max(AdjustedCount) FROM {db}.span_calls");
+
+        var fields = counts.Split('\t').Select(int.Parse).ToArray();
+        Assert.InRange(fields[0], 3_850, 4_150); // 4,000 ± 5.8 standard deviations
+        Assert.Equal((1, 2), (fields[1], fields[2]));
+    }
+
+    [Fact]
     public void Options_name_what_is_wrong()
     {
         var e = Assert.Throws<ArgumentException>(() => new SpanPairingOptions { Lag = TimeSpan.Zero }.Validate());
