@@ -117,7 +117,7 @@ const zones = ["a", "b", "c"];
  * attachment (popular services get more callers: the heavy-tailed in-degree of real meshes),
  * mostly in their own zone.
  */
-export function generateMesh(nodeCount, edgeCount, seed) {
+function generateMesh(nodeCount, edgeCount, seed) {
   const rnd = random(seed);
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const nodes = [];
@@ -201,7 +201,7 @@ export function generateMesh(nodeCount, edgeCount, seed) {
 }
 
 /** Frames of traffic: a day curve, per-edge noise, and incidents that make edges fail for a while. */
-export function replayJson(mesh, frameCount, seed, from) {
+function replayJson(mesh, frameCount, seed, from) {
   const rnd = random(seed * 7919 + 1);
   const stepMs = 10_000;
   const base = mesh.edges.map(() => Math.exp(Math.log(5) + 1.2 * gaussian(rnd)));
@@ -296,7 +296,6 @@ const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 function serve(dist, replay, from, frameCount) {
   const to = new Date(from + frameCount * 10_000).toISOString();
   const emptyAnswers = {
-    "/api/v1/topology": { from: new Date(from).toISOString(), to, groupBy: "workload", nodes: [], edges: [] },
     "/api/v1/demo": { enabled: false },
     "/api/v1/slos": { slos: [], findings: [] },
     "/api/v1/scaling/policies": { controller: null, policies: [], message: "no controller in the benchmark" },

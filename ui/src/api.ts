@@ -1,6 +1,8 @@
 // Typed reads of Observe's HTTP API (README "HTTP API"). Every failure becomes an ApiError whose
 // message says what was asked and what went wrong, for the views' error states.
 
+import { isAbort } from "./states";
+
 export type Health = "idle" | "healthy" | "degraded" | "failing";
 
 export interface Traffic {
@@ -180,7 +182,7 @@ export async function getJson<T>(path: string, query: Query = {}, signal?: Abort
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: "application/json" } });
   } catch (e) {
-    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    if (isAbort(e)) throw e;
     throw new ApiError(0, `${url}: Observe did not answer (${(e as Error).message})`);
   }
   const text = await response.text();
@@ -198,7 +200,6 @@ export async function getJson<T>(path: string, query: Query = {}, signal?: Abort
 }
 
 export const api = {
-  topology: (query: Query, signal?: AbortSignal) => getJson<ServiceGraph>("/api/v1/topology", query, signal),
   replay: (query: Query, signal?: AbortSignal) => getJson<GraphReplay>("/api/v1/topology/replay", query, signal),
   trace: (traceId: string, signal?: AbortSignal) =>
     getJson<{ traceId: string; spans: Span[] }>(`/api/v1/traces/${encodeURIComponent(traceId)}`, {}, signal),

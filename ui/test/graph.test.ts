@@ -63,7 +63,6 @@ function built(): TopologyGraph {
         [e3.id, sample(4, 20)],
       ]),
     },
-    false,
   );
   return graph;
 }
@@ -150,7 +149,7 @@ describe("topology graph", () => {
 
   it("merges zones into namespace boxes when not grouped by zone", () => {
     const graph = new TopologyGraph(null, () => {});
-    graph.build({ groupBy: "workload", byZone: false }, [front, cartA], [e2], { nodes: new Map(), edges: new Map() }, false);
+    graph.build({ groupBy: "workload", byZone: false }, [front, cartA], [e2], { nodes: new Map(), edges: new Map() });
     expect(graph.probe().nodes.map((n) => [n.parent, n.label, n.hidden])).toEqual([
       ["ns:shop", "○ front\nv1", false],
       ["ns:shop", "○ cart\nv1", false],

@@ -1,7 +1,7 @@
 // A small SVG line of one value over time. Gaps (null: no traffic, nothing measured) break the
 // line instead of being drawn as zero, so "idle" never looks like "fast".
 
-const svgNs = "http://www.w3.org/2000/svg";
+import { svg } from "./svg";
 
 export interface SparklineOptions {
   testid: string;
@@ -40,44 +40,33 @@ export function sparklinePaths(values: readonly (number | null)[], width: number
 export function sparkline(values: readonly (number | null)[], options: SparklineOptions): SVGSVGElement {
   const width = options.width ?? 220;
   const height = options.height ?? 36;
-  const svg = document.createElementNS(svgNs, "svg");
-  svg.setAttribute("data-testid", options.testid);
-  svg.setAttribute("class", "sparkline");
-  svg.setAttribute("viewBox", `-2 -2 ${width + 4} ${height + 4}`);
-  svg.setAttribute("width", String(width + 4));
-  svg.setAttribute("height", String(height + 4));
-  svg.setAttribute("role", "img");
   const present = values.filter((v): v is number => v !== null);
   const last = [...values].reverse().find((v): v is number => v !== null);
   const summary =
     present.length === 0
       ? `${options.title}: no data`
       : `${options.title}: latest ${options.format(last!)}, max ${options.format(Math.max(...present))}`;
-  svg.setAttribute("aria-label", summary);
-  const title = document.createElementNS(svgNs, "title");
-  title.textContent = summary;
-  svg.append(title);
+  const chart = svg("svg", {
+    "data-testid": options.testid,
+    class: "sparkline",
+    viewBox: `-2 -2 ${width + 4} ${height + 4}`,
+    width: width + 4,
+    height: height + 4,
+    role: "img",
+    "aria-label": summary,
+  });
+  chart.append(svg("title", {}, summary));
   for (const points of sparklinePaths(values, width, height)) {
-    const line = document.createElementNS(svgNs, points.includes(" ") ? "polyline" : "circle");
     if (points.includes(" ")) {
-      line.setAttribute("points", points);
+      chart.append(svg("polyline", { points }));
     } else {
       const [x, y] = points.split(",");
-      line.setAttribute("cx", x!);
-      line.setAttribute("cy", y!);
-      line.setAttribute("r", "1.5");
+      chart.append(svg("circle", { cx: x!, cy: y!, r: "1.5" }));
     }
-    svg.append(line);
   }
   if (options.marker !== undefined && options.marker !== null && values.length > 1) {
-    const x = (options.marker * width) / (values.length - 1);
-    const mark = document.createElementNS(svgNs, "line");
-    mark.setAttribute("class", "marker");
-    mark.setAttribute("x1", x.toFixed(1));
-    mark.setAttribute("x2", x.toFixed(1));
-    mark.setAttribute("y1", "0");
-    mark.setAttribute("y2", String(height));
-    svg.append(mark);
+    const x = ((options.marker * width) / (values.length - 1)).toFixed(1);
+    chart.append(svg("line", { class: "marker", x1: x, x2: x, y1: "0", y2: String(height) }));
   }
-  return svg;
+  return chart;
 }

@@ -3,6 +3,7 @@
 // pure function (chartLayout) and drawn by renderTimeseries, which redraws inside the same <svg>
 // element so a periodic refresh does not flicker or lose the page's scroll position.
 
+import { svg } from "./svg";
 import { linear, timeTicks, valueTicks } from "./axis";
 
 export interface Point {
@@ -195,15 +196,6 @@ export function chartLayout(spec: ChartSpec): ChartLayout {
     thresholds: (spec.thresholds ?? []).map((th) => ({ y: round(yOf(th.axis)(th.value)), label: th.label, color: th.color })),
     markers: (spec.markers ?? []).filter((m) => inRange(m.t)).map((m) => ({ ...m, x: round(x(m.t)) })),
   };
-}
-
-const svgNs = "http://www.w3.org/2000/svg";
-
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(svgNs, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** An empty chart element; renderTimeseries fills it (again and again). */

@@ -231,9 +231,18 @@ export function parse(text: string): FilterNode | null {
   return tree;
 }
 
+/** Globs compiled once, not per element and frame; the few a user types are kept (at most 64). */
+const globs = new Map<string, RegExp>();
+
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
+  let compiled = globs.get(glob);
+  if (compiled === undefined) {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    compiled = new RegExp(`^${body}$`, "i");
+    if (globs.size >= 64) globs.clear();
+    globs.set(glob, compiled);
+  }
+  return compiled;
 }
 
 function compareText(actual: string, op: Operator, expected: string): boolean {

@@ -168,10 +168,9 @@ export class TopologyGraph {
     nodes: readonly NodeInfo[],
     edges: readonly EdgeInfo[],
     traffic: { nodes: ReadonlyMap<string, TrafficSample>; edges: ReadonlyMap<string, TrafficSample> },
-    keepLayout: boolean,
   ): number {
     const started = performance.now();
-    const fresh = !keepLayout || view.groupBy !== this.view.groupBy || view.byZone !== this.view.byZone;
+    const fresh = view.groupBy !== this.view.groupBy || view.byZone !== this.view.byZone;
     if (fresh) this.layout = new StableLayout();
     this.view = view;
     this.cy.elements().remove();

@@ -105,10 +105,6 @@ export class StableLayout {
 
   constructor(private readonly options: LayoutOptions = defaultLayout) {}
 
-  get size(): number {
-    return this.positions.size;
-  }
-
   position(id: string): Point | undefined {
     return this.positions.get(id);
   }

@@ -4,7 +4,7 @@
 
 import { api, type GraphNode, type GraphEdge, type GraphReplay, type ServiceGraph } from "../api";
 import { probe, type ViewContext } from "../context";
-import { compile, type FilterNode } from "../filter/language";
+import { compile } from "../filter/language";
 import { decodeFrame, diffFrames, type DecodedFrame, type TrafficSample } from "../frames/decode";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
 import { LiveFeed } from "../time/live";
@@ -137,7 +137,6 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
   /** Whether the graph shows the answer for loadedKey yet (the panel opens only then). */
   let loaded = false;
   let live: LiveFeed | null = null;
-  let snapshotSeen = false;
   let abort: AbortController | null = null;
   let replay: GraphReplay | null = null;
   let replayNodeIds: string[] = [];
@@ -145,7 +144,6 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
   let frame: DecodedFrame | null = null;
   let playing: ReturnType<typeof setInterval> | null = null;
   let frameUrlTimer: ReturnType<typeof setTimeout> | null = null;
-  let activeFilter: FilterNode | null = null;
   let filterText: string | null = null;
 
   const dataKey = (s: UrlState) =>
@@ -171,7 +169,6 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
 
   // ---- live ----
   function startLive(state: UrlState): void {
-    snapshotSeen = false;
     setOverlay("loading", "the live graph");
     const feed = new LiveFeed(
       { groupBy: state.groupBy, byZone: state.byZone },
@@ -198,7 +195,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
           liveStatus.textContent = text;
           liveStatus.title = text;
           liveStatus.dataset.state = connected ? "connected" : "disconnected";
-          if (!connected && !snapshotSeen && !text.startsWith("connecting")) {
+          if (!connected && !loaded && !text.startsWith("connecting")) {
             setOverlay("error", new Error(`Live graph: ${text}`));
             probe.ready = true;
           }
@@ -226,13 +223,11 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
   }
 
   function showSnapshot(g: ServiceGraph): void {
-    snapshotSeen = true;
     const ms = graph.build(
       { groupBy: ctx.state.groupBy, byZone: ctx.state.byZone },
       g.nodes.map(nodeInfo),
       g.edges.map(edgeInfo),
       { nodes: new Map(g.nodes.map((n) => [n.id, liveSample(n)])), edges: new Map(g.edges.map((e) => [e.id, edgeSample(e)])) },
-      true,
     );
     recordRender(ms);
     loaded = true;
@@ -258,7 +253,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
       })
       .catch((e: unknown) => {
         if (isAbort(e) || abort !== controller) return;
-        graph.build({ groupBy: state.groupBy, byZone: state.byZone }, [], [], { nodes: new Map(), edges: new Map() }, true);
+        graph.build({ groupBy: state.groupBy, byZone: state.byZone }, [], [], { nodes: new Map(), edges: new Map() });
         setOverlay("error", e);
         probe.ready = true;
       });
@@ -279,7 +274,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
     const view = { groupBy: ctx.state.groupBy, byZone: ctx.state.byZone };
     if (count === 0) {
       frame = null;
-      graph.build(view, [], [], { nodes: new Map(), edges: new Map() }, true);
+      graph.build(view, [], [], { nodes: new Map(), edges: new Map() });
       setOverlay("empty", `The range ${answer.from} – ${answer.to} has no frames.`);
     } else {
       // Without a frame in the URL, the first frame with traffic (a range that starts before the
@@ -291,7 +286,7 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
       for (const [k, sample] of frame.nodes) nodeTraffic.set(replayNodeIds[k]!, sample);
       const edgeTraffic = new Map<string, TrafficSample>();
       for (const [k, sample] of frame.edges) edgeTraffic.set(replayEdgeIds[k]!, sample);
-      const ms = graph.build(view, answer.nodes, edges, { nodes: nodeTraffic, edges: edgeTraffic }, true);
+      const ms = graph.build(view, answer.nodes, edges, { nodes: nodeTraffic, edges: edgeTraffic });
       recordRender(ms);
       setOverlay(answer.nodes.length === 0 ? "empty" : "none", `No traffic between ${answer.from} and ${answer.to}.`);
     }
@@ -388,9 +383,8 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
       filterError.hidden = true;
       filterError.replaceChildren();
       filterInput.removeAttribute("aria-invalid");
-      activeFilter = compiled.tree;
       filterText = text;
-      graph.setFilter(activeFilter);
+      graph.setFilter(compiled.tree);
       if (writeUrl && ctx.state.filter !== text) ctx.update({ filter: text });
     } else {
       // The graph keeps the last valid filter while the expression is being fixed.

@@ -6,6 +6,7 @@ import { api } from "../api";
 import { formatPercent } from "../charts/axis";
 import { createChart, fitFrom, renderTimeseries, type Marker } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
+import { placeCards } from "./cards";
 import { historyChoice } from "./history";
 import { refresher } from "./refresher";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
@@ -114,25 +115,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
       empty(body, "The controller runs no ScalingPolicy. Apply one (README \"Scaling policies\") to see its decisions here.");
       return false;
     }
-    const seen = new Set<string>();
-    const ordered: HTMLElement[] = [];
-    for (const policy of answer.policies) {
-      const key = policyKey(policy);
-      seen.add(key);
-      let view = cards.get(key);
-      if (!view) {
-        view = createCard(policy);
-        cards.set(key, view);
-      }
-      fillHead(view, policy);
-      ordered.push(view.root);
-    }
-    for (const key of [...cards.keys()]) if (!seen.has(key)) cards.delete(key);
-    if (body.querySelector(":scope > [data-testid=loading], :scope > [data-testid=empty], :scope > [data-testid=error]")) body.replaceChildren();
-    ordered.forEach((node, i) => {
-      if (body.children[i] !== node) body.insertBefore(node, body.children[i] ?? null);
-    });
-    while (body.children.length > ordered.length) body.lastElementChild!.remove();
+    placeCards(body, cards, answer.policies, policyKey, createCard, fillHead);
     markSelected(false);
     return true;
   }

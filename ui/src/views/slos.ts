@@ -6,6 +6,7 @@ import { formatPercent } from "../charts/axis";
 import { renderBudget } from "../charts/budget";
 import { createChart, fitFrom, renderTimeseries } from "../charts/timeseries";
 import { probe, type ViewContext } from "../context";
+import { placeCards } from "./cards";
 import { historyChoice } from "./history";
 import { refresher } from "./refresher";
 import { describe, element, empty, failed, isAbort, loading } from "../states";
@@ -114,25 +115,7 @@ export function mount(root: HTMLElement, context: ViewContext): () => void {
       empty(body, `No SLOs are loaded${list.directory ? ` from ${list.directory}` : ""}. Put OpenSLO or ASM YAML files there (README "SLO files").`);
       return;
     }
-    const seen = new Set<string>();
-    const ordered: HTMLElement[] = [];
-    for (const card of shownCards) {
-      seen.add(card.key);
-      let view = cards.get(card.key);
-      if (!view) {
-        view = createCard(card);
-        cards.set(card.key, view);
-      }
-      fillCard(view, card);
-      ordered.push(view.root);
-    }
-    for (const key of [...cards.keys()]) if (!seen.has(key)) cards.delete(key);
-    // Re-append in order: nodes already in place are moved, not recreated, so nothing flickers.
-    if (body.querySelector("[data-testid=loading],[data-testid=empty],[data-testid=error]")) body.replaceChildren();
-    ordered.forEach((node, i) => {
-      if (body.children[i] !== node) body.insertBefore(node, body.children[i] ?? null);
-    });
-    while (body.children.length > ordered.length) body.lastElementChild!.remove();
+    placeCards(body, cards, shownCards, (card) => card.key, createCard, fillCard);
     markSelected(false);
   }
 
