@@ -37,8 +37,6 @@ internal static class BookinfoMesh
 
     public static readonly IReadOnlyList<DemoWorkload> Workloads = [Gateway, ProductPage, Details, ReviewsV1, ReviewsV2, ReviewsV3, Ratings];
 
-    public static readonly IReadOnlyList<DemoWorkload> Reviews = [ReviewsV1, ReviewsV2, ReviewsV3];
-
     /// <summary>The database answers from a fixed pool: it is not scaled and never the bottleneck.</summary>
     public static readonly TimeSpan DatabaseLatency = TimeSpan.FromMilliseconds(3);
 

@@ -8,7 +8,10 @@ using Observe.Autoscaler.Scaling;
 namespace Observe.Collector.Demo;
 
 /// <summary>Pods of one workload in one zone.</summary>
-public sealed record ZonePods(int Replicas, int Ready, IReadOnlyList<SimulatedPod> ReadyPods);
+public sealed record ZonePods(int Replicas, IReadOnlyList<SimulatedPod> ReadyPods)
+{
+    public int Ready => ReadyPods.Count;
+}
 
 /// <summary>One workload of the simulated cluster as the demo API and the traffic see it.</summary>
 public sealed record ClusterWorkload(DemoWorkload Workload, int SpecReplicas, IReadOnlyDictionary<string, ZonePods> Zones);
@@ -97,7 +100,7 @@ internal sealed class DemoCluster : IKubernetesApi
             {
                 var live = d.Pods.Where(p => p.Zone == z && p.Terminating is null).ToList();
                 var ready = live.Where(p => d.IsReady(p, now)).ToList();
-                return new ZonePods(live.Count, ready.Count, ready);
+                return new ZonePods(live.Count, ready);
             })))];
         }
     }

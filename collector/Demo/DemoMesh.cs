@@ -10,7 +10,6 @@ internal sealed class DemoMesh
 
     public DemoMesh(DemoOptions options, TimeProvider time)
     {
-        options.Validate();
         _time = time;
         Options = options;
         var random = new Random(options.Seed);

@@ -54,8 +54,6 @@ internal sealed class DemoScenario
 
     public TimeSpan LoopLength { get; }
 
-    public DateTimeOffset Start => _start;
-
     public ScenarioMoment At(DateTimeOffset now)
     {
         var elapsed = now < _start ? TimeSpan.Zero : now - _start;
@@ -77,13 +75,9 @@ internal sealed class DemoScenario
                 break;
             case "zone-a-failure":
                 // The first third fails outright; then the mesh's outlier detection moves the traffic.
-                if (progress < 1.0 / 3)
+                failing = "a";
+                if (progress >= 1.0 / 3)
                 {
-                    failing = "a";
-                }
-                else
-                {
-                    failing = "a";
                     avoid = "a";
                 }
                 break;

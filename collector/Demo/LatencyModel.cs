@@ -1,3 +1,5 @@
+using Observe.Autoscaler.Simulation.Traces;
+
 namespace Observe.Collector.Demo;
 
 /// <summary>
@@ -15,12 +17,5 @@ internal static class LatencyModel
     public static double ShedShare(double utilisation) => utilisation <= 1 ? 0 : 1 - 1 / utilisation;
 
     /// <summary>Service times vary around their mean: a log-normal factor with median 1.</summary>
-    public static double Jitter(Random random)
-    {
-        // Box-Muller: one normal deviate from two uniform ones.
-        var u1 = 1 - random.NextDouble();
-        var u2 = random.NextDouble();
-        var normal = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-        return Math.Exp(0.35 * normal);
-    }
+    public static double Jitter(Random random) => Math.Exp(0.35 * GeneratedCases.StandardNormal(random));
 }

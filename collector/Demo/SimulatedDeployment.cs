@@ -80,6 +80,6 @@ internal sealed class SimulatedDeployment(DemoWorkload workload, TimeSpan startu
         {
             hash = (hash ^ c) * 16777619u;
         }
-        return (hash % 0xFFFFFFFFu).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)[..8] + "d";
+        return (hash % 0xFFFFFFFFu).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + "d";
     }
 }

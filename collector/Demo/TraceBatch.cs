@@ -3,6 +3,7 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
+using Observe.Store;
 using SpanKind = OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind;
 
 namespace Observe.Collector.Demo;
@@ -68,7 +69,7 @@ internal static class TraceBatch
 
     private static Span NewSpan(DemoCall call, string spanId, string? parentId, Span.Types.SpanKind kind, DateTimeOffset start, TimeSpan duration, TraceSampling sampling)
     {
-        var startNanos = (ulong)(start.ToUnixTimeMilliseconds() * 1_000_000L + start.Ticks % TimeSpan.TicksPerMillisecond * 100);
+        var startNanos = (ulong)UnixTime.Nanos(start);
         var span = new Span
         {
             TraceId = ByteString.CopyFrom(Convert.FromHexString(call.TraceId)),

@@ -17,5 +17,5 @@ internal readonly record struct TraceSampling(ulong Threshold)
     public bool Keeps(string traceIdHex) => Convert.ToUInt64(traceIdHex[^14..], 16) >= Threshold;
 
     /// <summary>The trace state of kept spans: the threshold in 1 to 14 hex digits, trailing zeros left out (none when nothing is kept).</summary>
-    public string TraceState => Threshold >= Range ? "" : $"ot=th:{(Threshold == 0 ? "0" : Threshold.ToString("x14").TrimEnd('0'))}";
+    public string TraceState { get; } = Threshold >= Range ? "" : $"ot=th:{(Threshold == 0 ? "0" : Threshold.ToString("x14").TrimEnd('0'))}";
 }

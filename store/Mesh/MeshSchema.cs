@@ -217,21 +217,18 @@ public static class MeshSchema
     internal static IEnumerable<string> WeightedViews(SchemaContext c) =>
         EdgeRollups.Select(r => (r.Table, Select: RollupSelect(c, r.WindowSeconds, EdgeKeys, weighted: true), Keys: EdgeKeys))
             .Concat(WorkloadRollups.Select(r => (r.Table, Select: RollupSelect(c, r.WindowSeconds, WorkloadKeys, weighted: true), Keys: WorkloadKeys)))
-            .SelectMany(r => ReplacedView(c, r.Table, r.Select, r.Keys));
+            .Select(r => ReplacedView(c, r.Table, r.Select, r.Keys));
 
     /// <summary>A cumulative latency histogram state over mesh_requests' Duration: per bound, the requests that took at most that many ms, then all.</summary>
     internal static string LatencyHistogramState(IReadOnlyList<double> boundsMillis, bool weighted) =>
         $"sumForEachState(arrayMap(b -> toUInt64(Duration / 1e6 <= b){(weighted ? " * AdjustedCount" : "")}, [{string.Join(", ", boundsMillis)}, inf]))";
 
     /// <summary>A rollup's view given <paramref name="select"/> in place of its query, without a moment in which inserts pass unseen.</summary>
-    internal static IEnumerable<string> ReplacedView(SchemaContext c, string table, string select, string keys)
-    {
-        yield return $"""
-            ALTER TABLE `{c.Database}`.{table}_mv MODIFY QUERY
-            {select}
-            GROUP BY Window, {keys}
-            """;
-    }
+    internal static string ReplacedView(SchemaContext c, string table, string select, string keys) => $"""
+        ALTER TABLE `{c.Database}`.{table}_mv MODIFY QUERY
+        {select}
+        GROUP BY Window, {keys}
+        """;
 
     /// <summary>The materialized view that keeps a rollup fed from mesh_requests, and the statement that fills it from the requests already stored.</summary>
     internal static IEnumerable<string> FedFromRequests(SchemaContext c, string table, string select, string keys)

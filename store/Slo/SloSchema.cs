@@ -101,7 +101,7 @@ public static class SloSchema
 
     /// <summary>The SLI rollups' views, replaced by ones that count requests by AdjustedCount (see SpanSchema.AdjustedCountMigration).</summary>
     internal static IEnumerable<string> WeightedViews(SchemaContext c) =>
-        SliRollups.SelectMany(r => MeshSchema.ReplacedView(c, r.Table, RollupSelect(c, r.WindowSeconds, weighted: true), string.Join(", ", SliKeys)));
+        SliRollups.Select(r => MeshSchema.ReplacedView(c, r.Table, RollupSelect(c, r.WindowSeconds, weighted: true), string.Join(", ", SliKeys)));
 
     private static string RollupSelect(SchemaContext c, int windowSeconds, bool weighted) => $"""
         SELECT

@@ -87,6 +87,6 @@ internal static class GeneratedCases
     }
 
     /// <summary>Box–Muller: two uniforms to one standard normal.</summary>
-    private static double StandardNormal(Random random) =>
+    internal static double StandardNormal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
