@@ -267,7 +267,7 @@ public static class ObserveApp
         services.AddSingleton(sp => new ScalingController(
             cluster(sp),
             new StoreWorkloadSignals(store, storeOptions.Database),
-            new EvaluatedSloSignals(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle, sloOptions.ColdReadBudget), sp.GetRequiredService<ILogger<EvaluatedSloSignals>>()),
+            new EvaluatedSloSignals(new SloEvaluator(store, storeOptions.Database, sloOptions.Settle, sloOptions.ColdReadBudget, forgetUnlisted: false), sp.GetRequiredService<ILogger<EvaluatedSloSignals>>()),
             sp.GetRequiredService<IScalingDecisionLog>(),
             settings,
             sp.GetRequiredService<TimeProvider>(),

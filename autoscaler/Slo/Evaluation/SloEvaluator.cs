@@ -13,6 +13,7 @@ public sealed class SloEvaluator
     private readonly SliReader _reader;
     private readonly TimeSpan _settle;
     private readonly TimeSpan _coldReadBudget;
+    private readonly bool _forgetUnlisted;
     private readonly Dictionary<(string, string), SliceLedger> _ledgers = [];
     private readonly Dictionary<(string, string), AlertMemory> _alerts = [];
 
@@ -25,8 +26,15 @@ public sealed class SloEvaluator
     /// Work one pass may spend filling new slice ledgers (a period of minutes each) after the first:
     /// the rest wait for later passes, so a restart with many timeslices SLOs does not hold up the others.
     /// </param>
-    public SloEvaluator(IClickHouseTransport store, string database, TimeSpan? settle = null, TimeSpan? coldReadBudget = null)
+    /// <param name="forgetUnlisted">
+    /// Whether a pass lists every defined SLO, so that one it leaves out is gone and forgets its
+    /// state (the SLO files' evaluation). The controller's policy loops each pass their own few
+    /// SLOs through one evaluator: there, leaving one out says nothing, and forgetting would wipe
+    /// the other loops' alert memory and slice ledgers on every tick.
+    /// </param>
+    public SloEvaluator(IClickHouseTransport store, string database, TimeSpan? settle = null, TimeSpan? coldReadBudget = null, bool forgetUnlisted = true)
     {
+        _forgetUnlisted = forgetUnlisted;
         _reader = new SliReader(store, database);
         _settle = settle ?? TimeSpan.FromMinutes(2);
         _coldReadBudget = coldReadBudget ?? TimeSpan.FromSeconds(2);
@@ -53,6 +61,10 @@ public sealed class SloEvaluator
                 ? _ledgers[plan.Id].Since
                 : ratioCounts[plan.Slo.Name];
             results.Add(Evaluate(plan, counts, now));
+        }
+        if (!_forgetUnlisted)
+        {
+            return results;
         }
         // SLOs no longer defined forget their state.
         var live = plans.Select(p => p.Id).ToHashSet();

@@ -227,6 +227,27 @@ public sealed class SloEvaluatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Passes_of_other_slos_leave_an_slos_alert_state_alone_unless_each_pass_lists_every_slo()
+    {
+        var cart = Define("cart", "cart", 0.99);
+        var other = Define("other", "other", 0.99);
+        await _data.AddAsync(T.AddMinutes(-2), 50, Cart, status: 503);
+        await _data.AddAsync(T.AddMinutes(-2), 50, Cart);
+
+        // The controller's policy loops: each passes its own SLOs through the one evaluator.
+        var shared = new SloEvaluator(_data.Store, _data.Database, forgetUnlisted: false);
+        Assert.Equal(T, (await EvaluateAsync(cart, T, shared)).Alert.Since);
+        await shared.EvaluateAsync([other], T.AddSeconds(30), CancellationToken.None);
+        Assert.Equal(T, (await EvaluateAsync(cart, T.AddMinutes(1), shared)).Alert.Since);
+
+        // The SLO files' evaluation lists every SLO each pass: one left out is gone.
+        var listing = Evaluator();
+        await EvaluateAsync(cart, T, listing);
+        await listing.EvaluateAsync([other], T.AddSeconds(30), CancellationToken.None);
+        Assert.Equal(T.AddMinutes(1), (await EvaluateAsync(cart, T.AddMinutes(1), listing)).Alert.Since);
+    }
+
+    [Fact]
     public async Task New_slice_ledgers_past_the_read_budget_wait_for_later_passes_without_holding_up_the_others()
     {
         await _data.AddAsync(T.AddMinutes(-5), 100, Cart);
