@@ -23,4 +23,8 @@ public static class JsonLines
             start = end + 1;
         }
     }
+
+    /// <summary>A 64-bit integer, which ClickHouse quotes in JSON by default: either form.</summary>
+    public static long Int64(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetInt64();
 }

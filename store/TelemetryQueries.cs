@@ -45,7 +45,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             var table = row.GetProperty("table").GetString()!;
             if (counts.ContainsKey(table))
             {
-                counts[table] = ReadInt64(row.GetProperty("rows"));
+                counts[table] = JsonLines.Int64(row.GetProperty("rows"));
             }
         }
         return counts;
@@ -133,7 +133,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             """;
         var countOutput = await store.QueryAsync(countSql, "JSONEachRow",
             new QueryParameters().Add("ids", ids).Add("from", UnixTime.Nanos(search.From)).Add("to", UnixTime.Nanos(search.To)), cancellationToken).ConfigureAwait(false);
-        var counts = JsonLines.Read(countOutput).ToDictionary(row => row.GetProperty("TraceId").GetString()!, row => ReadInt64(row.GetProperty("spans")));
+        var counts = JsonLines.Read(countOutput).ToDictionary(row => row.GetProperty("TraceId").GetString()!, row => JsonLines.Int64(row.GetProperty("spans")));
         return found.Select(row =>
         {
             var traceId = row.GetProperty("TraceId").GetString()!;
@@ -144,7 +144,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
                 row.GetProperty("name").GetString()!,
                 ReadTime(row.GetProperty("start")),
                 row.GetProperty("durationMs").GetDouble(),
-                ReadInt64(row.GetProperty("error")) != 0,
+                JsonLines.Int64(row.GetProperty("error")) != 0,
                 counts.GetValueOrDefault(traceId));
         }).ToList();
     }
@@ -169,8 +169,8 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             new QueryParameters().Add("from", UnixTime.Nanos(from)).Add("to", UnixTime.Nanos(to)), cancellationToken).ConfigureAwait(false);
         return JsonLines.Read(output).Select(row => new ServiceSummary(
             row.GetProperty("service").GetString()!,
-            ReadInt64(row.GetProperty("spans")),
-            ReadInt64(row.GetProperty("errors")),
+            JsonLines.Int64(row.GetProperty("spans")),
+            JsonLines.Int64(row.GetProperty("errors")),
             row.GetProperty("p50").GetDouble(),
             row.GetProperty("p99").GetDouble())).ToList();
     }
@@ -197,7 +197,7 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
             row.GetProperty("ScopeName").GetString()!,
             row.GetProperty("ScopeVersion").GetString()!,
             ReadMap(row.GetProperty("SpanAttributes")),
-            (ulong)ReadInt64(row.GetProperty("Duration")),
+            (ulong)JsonLines.Int64(row.GetProperty("Duration")),
             row.GetProperty("StatusCode").GetString()!,
             row.GetProperty("StatusMessage").GetString()!,
             eventTimes.Select((t, i) => new StoredSpanEvent(t, eventNames[i], eventAttributes[i])).ToList(),
@@ -210,9 +210,5 @@ public sealed class TelemetryQueries(IClickHouseTransport store, string database
         map.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
 
     private static DateTimeOffset ReadTime(JsonElement nanos) =>
-        DateTimeOffset.UnixEpoch.AddTicks(ReadInt64(nanos) / 100);
-
-    /// <summary>64-bit integers arrive quoted or bare depending on the engine's JSON settings.</summary>
-    internal static long ReadInt64(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetInt64();
+        DateTimeOffset.UnixEpoch.AddTicks(JsonLines.Int64(nanos) / 100);
 }

@@ -14,8 +14,6 @@ internal sealed class PolicyConditions
         return changed;
     }
 
-    public PolicyCondition? this[string type] => _conditions.GetValueOrDefault(type);
-
     /// <summary>In a fixed order, so status and API read alike every time.</summary>
     public IReadOnlyList<PolicyCondition> All =>
         [.. new[] { ConditionTypes.Active, ConditionTypes.AbleToScale, ConditionTypes.ScalingLimited, ConditionTypes.Conflict }

@@ -93,7 +93,7 @@ internal sealed class StoreDecisionLog(IClickHouseTransport store, string databa
         var messages = row.GetProperty("ReasonMessages").EnumerateArray().Select(e => e.GetString()!).ToList();
         var targetNamespace = row.GetProperty("TargetNamespace").GetString()!;
         return new DecisionRecord(
-            DateTimeOffset.FromUnixTimeMilliseconds(Int64(row.GetProperty("TimeMillis"))),
+            DateTimeOffset.FromUnixTimeMilliseconds(JsonLines.Int64(row.GetProperty("TimeMillis"))),
             row.GetProperty("PolicyNamespace").GetString()!,
             row.GetProperty("Policy").GetString()!,
             new ScaleTarget(row.GetProperty("TargetApiVersion").GetString()!, row.GetProperty("TargetKind").GetString()!,
@@ -107,9 +107,6 @@ internal sealed class StoreDecisionLog(IClickHouseTransport store, string databa
             JsonSerializer.Deserialize<ScalingSignals>(row.GetProperty("Signals").GetString()!, DecisionJson.Options)!,
             row.GetProperty("Message").ValueKind == JsonValueKind.Null ? null : row.GetProperty("Message").GetString());
     }
-
-    /// <summary>ClickHouse quotes 64-bit integers in JSON by default; accept either form.</summary>
-    private static long Int64(JsonElement e) => e.ValueKind == JsonValueKind.String ? long.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : e.GetInt64();
 
     /// <summary>The mode as a ScalingPolicy document writes it.</summary>
     internal static string ModeName(ScalingMode mode) => mode == ScalingMode.DryRun ? "dryRun" : "enforce";

@@ -69,9 +69,11 @@ internal sealed class ResourceInformer(IKubernetesApi api, ResourceKind kind, st
         }
     }
 
+    /// <summary>The client's backoff without jitter: a single informer per kind has no crowd to spread.</summary>
+    private static readonly RetryBackoff Backoff = new(FirstRetryDelay, MaxRetryDelay, () => 1);
+
     /// <summary>Doubling from <see cref="FirstRetryDelay"/> up to <see cref="MaxRetryDelay"/>.</summary>
-    public static TimeSpan RetryDelay(int failures) =>
-        TimeSpan.FromTicks((long)Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks * Math.Pow(2, Math.Min(failures, 20))));
+    public static TimeSpan RetryDelay(int failures) => Backoff.Delay(failures, null, default);
 
     private async Task<string> RelistAsync(Func<ResourceChange, CancellationToken, ValueTask> onChange, CancellationToken cancellationToken)
     {

@@ -3,8 +3,6 @@ namespace Observe.Autoscaler.Scaling.Capacity;
 /// <summary>
 /// What the existing pods serve now, in warm-replica equivalents.
 /// </summary>
-/// <param name="Pods">Pods that exist, ready or not.</param>
-/// <param name="Ready">Pods that get traffic.</param>
 /// <param name="Effective">Ready pods weighted by warm-up (a half-warm pod counts 0.5); pods that are not ready count 0.</param>
 /// <param name="Shortfall">
 /// Warm-replica equivalents the fleet lacks because pods are still warming, or are late to turn
@@ -12,17 +10,15 @@ namespace Observe.Autoscaler.Scaling.Capacity;
 /// need already, and counting them again would ask for the same capacity at every tick until
 /// they are ready.
 /// </param>
-internal readonly record struct FleetCapacity(int Pods, int Ready, double Effective, double Shortfall)
+internal readonly record struct FleetCapacity(double Effective, double Shortfall)
 {
     public static FleetCapacity Of(ReplicaSnapshot replicas, PodStartup startup)
     {
-        int ready = 0;
         double effective = 0, shortfall = 0;
         foreach (var pod in replicas.Pods)
         {
             if (pod.Ready)
             {
-                ready++;
                 var factor = startup.CapacityFactor(pod.Age);
                 // A pod that turned ready before its nominal delay still serves from the start of warm-up.
                 factor = pod.Age < startup.Delay ? startup.CapacityFactor(startup.Delay) : factor;
@@ -34,6 +30,6 @@ internal readonly record struct FleetCapacity(int Pods, int Ready, double Effect
                 shortfall += 1;
             }
         }
-        return new(replicas.Pods.Count, ready, effective, shortfall);
+        return new(effective, shortfall);
     }
 }

@@ -10,17 +10,7 @@ public sealed class SloCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Examples => Path.Combine(RepositoryRoot(), "deploy", "examples", "slos");
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Observe.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("Observe.sln not found above the test binaries");
-    }
+    private static string Examples => Path.Combine(RepositoryFiles.Root, "deploy", "examples", "slos");
 
     private static Task<int> RunAsync(params string[] args) =>
         new RootCommand { SloCommand.Create() }.Parse(args).InvokeAsync();
@@ -47,7 +37,7 @@ public sealed class SloCommandTests : IDisposable
     [Fact]
     public async Task A_directory_with_a_scaling_policy_lints_clean_and_its_slo_explains()
     {
-        var scaling = Path.Combine(RepositoryRoot(), "deploy", "examples", "scaling");
+        var scaling = Path.Combine(RepositoryFiles.Root, "deploy", "examples", "scaling");
         Assert.Equal(SloCommand.Clean, await RunAsync("slo", "lint", scaling));
         Assert.Equal(SloCommand.Clean, await RunAsync("slo", "explain", scaling));
         // A file with only a policy has no SLO to explain.

@@ -68,7 +68,7 @@ public sealed partial class NginxProxy : IAsyncDisposable
     public IReadOnlyDictionary<string, string> WorkloadsByAddress => Upstreams.ToDictionary(u => u.Address, u => u.Name);
 
     /// <summary>The shipped log format, found from the test binaries up to the folder holding Observe.sln.</summary>
-    public static string LogFormatPath => Path.Combine(RepositoryRoot(), "deploy", "examples", "nginx", "observe-log-format.conf");
+    public static string LogFormatPath => Path.Combine(RepositoryFiles.Root, "deploy", "examples", "nginx", "observe-log-format.conf");
 
     /// <summary>Starts one upstream app per workload (names usable in nginx's configuration, e.g. "catalog"), then nginx in front of them.</summary>
     public static async Task<NginxProxy> StartAsync(params string[] workloads)
@@ -371,18 +371,6 @@ public sealed partial class NginxProxy : IAsyncDisposable
         : $"\"{path}\"";
 
     private static bool IsName(string name) => name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Observe.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no Observe.sln above {AppContext.BaseDirectory}");
-    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);
