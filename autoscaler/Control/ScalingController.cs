@@ -59,13 +59,34 @@ internal sealed partial class ScalingController : IControllerStates
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var policies = _policies.RunAsync(OnChangeAsync, cancellationToken);
+        var policies = _policies.RunAsync(OnPolicyChangeAsync, cancellationToken);
         var slos = _slos.RunAsync(OnChangeAsync, cancellationToken);
         // Lead only with a complete picture: a loop started before the SLOs are listed would
         // find its policy's SLOs missing.
         await Task.WhenAll(_policies.Synced, _slos.Synced).WaitAsync(cancellationToken).ConfigureAwait(false);
         Rebuild();
         await Task.WhenAll(_elector.RunAsync(LeadAsync, cancellationToken), policies, slos).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The loops write each policy's status every tick. Such a write leaves the spec, and so the
+    /// generation, as it was, and the catalog reads only the spec: re-reading every policy and its
+    /// SLOs for it would be work for nothing.
+    /// </summary>
+    private ValueTask OnPolicyChangeAsync(ResourceChange change, CancellationToken cancellationToken)
+    {
+        var meta = change.Object.Metadata;
+        if (change.Type == WatchEventType.Modified && meta.Generation is > 0)
+        {
+            lock (_lock)
+            {
+                if (_catalog.Any(p => p.Resource.Metadata.Uid == meta.Uid && p.Resource.Metadata.Generation == meta.Generation))
+                {
+                    return ValueTask.CompletedTask;
+                }
+            }
+        }
+        return OnChangeAsync(change, cancellationToken);
     }
 
     private ValueTask OnChangeAsync(ResourceChange change, CancellationToken cancellationToken)
