@@ -179,13 +179,15 @@ export function mount(root: HTMLElement, ctx: ViewContext): () => void {
         },
         diff: (d) => {
           if (live !== feed) return;
+          // One sample per upserted element: it updates a shown one, or starts a new one.
+          const traffic = {
+            nodes: new Map(d.nodes.upserted.map((n) => [n.id, liveSample(n)])),
+            edges: new Map(d.edges.upserted.map((e) => [e.id, edgeSample(e)])),
+          };
           graph.apply({
-            nodes: { remove: d.nodes.removed, add: d.nodes.upserted.map(nodeInfo), set: d.nodes.upserted.map((n) => [n.id, liveSample(n)] as [string, TrafficSample]) },
-            edges: { remove: d.edges.removed, add: d.edges.upserted.map(edgeInfo), set: d.edges.upserted.map((e) => [e.id, edgeSample(e)] as [string, TrafficSample]) },
-            addTraffic: {
-              nodes: new Map(d.nodes.upserted.map((n) => [n.id, liveSample(n)])),
-              edges: new Map(d.edges.upserted.map((e) => [e.id, edgeSample(e)])),
-            },
+            nodes: { remove: d.nodes.removed, add: d.nodes.upserted.map(nodeInfo), set: traffic.nodes },
+            edges: { remove: d.edges.removed, add: d.edges.upserted.map(edgeInfo), set: traffic.edges },
+            addTraffic: traffic,
           });
           setOverlay(graph.nodeCount === 0 ? "empty" : "none", "No traffic in the live window yet.");
           refreshPanel();

@@ -158,7 +158,7 @@ export interface ScalingSeries {
  */
 export function scalingSeries(decisions: readonly Decision[]): ScalingSeries {
   const out: ScalingSeries = { demand: [], forecast: [], capacity: [], replicas: [], markers: [] };
-  const sorted = [...decisions].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  const sorted = byTime(decisions, 1);
   for (const d of sorted) {
     const t = Date.parse(d.time);
     const f = d.figures;
@@ -201,6 +201,14 @@ export function policyKey(policy: { namespace: string; name: string }): string {
 
 /** Decisions listed newest first: every notable one, and the latest whatever it was (the current reasoning). */
 export function listedDecisions(decisions: readonly Decision[], limit = 50): Decision[] {
-  const newestFirst = [...decisions].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+  const newestFirst = byTime(decisions, -1);
   return newestFirst.filter((d, i) => i === 0 || isNotable(d)).slice(0, limit);
+}
+
+/** Decisions by time (1: oldest first, -1: newest first), each time parsed once rather than in every comparison. */
+function byTime(decisions: readonly Decision[], direction: 1 | -1): Decision[] {
+  return decisions
+    .map((d) => ({ d, t: Date.parse(d.time) }))
+    .sort((a, b) => direction * (a.t - b.t))
+    .map((x) => x.d);
 }
