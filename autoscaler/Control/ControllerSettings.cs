@@ -1,3 +1,5 @@
+using Observe.Autoscaler.Kubernetes;
+
 namespace Observe.Autoscaler.Control;
 
 /// <summary>The controller's options (section Controller).</summary>
@@ -15,13 +17,13 @@ public sealed class ControllerSettings
     public string? Identity { get; set; }
 
     /// <summary>A leader that has not renewed for this long is replaced (client-go's default).</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan LeaseDuration { get; set; } = LeaseSettings.DefaultLeaseDuration;
 
     /// <summary>A leader that cannot renew within this long stops acting, before anyone may take over.</summary>
-    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RenewDeadline { get; set; } = LeaseSettings.DefaultRenewDeadline;
 
     /// <summary>How often a candidate tries to acquire the Lease, and the leader renews it.</summary>
-    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RetryPeriod { get; set; } = LeaseSettings.DefaultRetryPeriod;
 
     /// <summary>The tick while a policy is in burst mode (its own tick otherwise, 15 s by default).</summary>
     public TimeSpan BurstTick { get; set; } = TimeSpan.FromSeconds(5);
@@ -31,6 +33,9 @@ public sealed class ControllerSettings
 
     /// <summary>The <c>reportingController</c> of the controller's Events.</summary>
     public const string ReportingController = "observe.dev/controller";
+
+    /// <summary>The Lease this replica campaigns for, as <paramref name="identity"/>.</summary>
+    public LeaseSettings Lease(string identity) => new(LeaseNamespace, LeaseName, identity, LeaseDuration, RenewDeadline, RetryPeriod);
 
     public string ResolvedIdentity() => Identity ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
 

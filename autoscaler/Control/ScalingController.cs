@@ -36,8 +36,7 @@ internal sealed partial class ScalingController : IControllerStates
         _services = new PolicyLoopServices(api, signals, slos, log, settings, Identity, time, loggers.CreateLogger<PolicyLoop>());
         _policies = new ResourceInformer(api, ResourceKind.ScalingPolicies, settings.WatchNamespace, time, _logger);
         _slos = new ResourceInformer(api, ResourceKind.ServiceLevelObjectives, settings.WatchNamespace, time, _logger);
-        _elector = new LeaderElector(api, new LeaseSettings(settings.LeaseNamespace, settings.LeaseName, Identity,
-            settings.LeaseDuration, settings.RenewDeadline, settings.RetryPeriod), time, _logger);
+        _elector = new LeaderElector(api, settings.Lease(Identity), time, _logger);
     }
 
     public string Identity { get; }
